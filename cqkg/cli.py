@@ -1,0 +1,142 @@
+"""The ``cqkg`` command: wires the pipeline modules to flags and nothing more.
+
+Exit codes (as pySHACL's): 0 success or conforms, 1 the data violates the shapes,
+2 an error (malformed input, missing build, bad query). Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from cqkg import __version__
+from cqkg.errors import CqkgError, ValidationFailed
+from cqkg.settings import SETTINGS, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: sys.argv[1:]) and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(root=args.root, build_dir=args.build_dir)
+    try:
+        return args.run(args, settings)
+    except ValidationFailed as error:
+        report = getattr(error, "report", None)
+        if report is not None:
+            for finding in report.findings:
+                print(finding.line(), file=sys.stderr)
+        print(f"cqkg: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except CqkgError as error:
+        print(f"cqkg: error: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cqkg", description="The knowledge graph of Chongqing's innovation ecosystem.")
+    parser.add_argument("--version", action="version", version=f"cqkg {__version__}")
+    parser.add_argument("--root", type=Path, help="project folder (default: CQKG_ROOT or the source checkout)")
+    parser.add_argument("--build-dir", type=Path, help="build folder (default: CQKG_BUILD_DIR or <root>/build)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate, reason and write the dataset (skipped when current)")
+    build.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
+    build.set_defaults(run=_build)
+
+    validate = commands.add_parser("validate", help="check the data against the SHACL shapes")
+    validate.set_defaults(run=_validate)
+
+    query = commands.add_parser("query", help="run a SPARQL query (a .rq file or the query text)")
+    query.add_argument("query", help="path of a .rq file, or the query itself")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(run=_query)
+
+    stats = commands.add_parser("stats", help="entities per class, sentences, labels and links")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.set_defaults(run=_stats)
+
+    serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
+    serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
+    serve.add_argument("--threads", type=int, help="worker threads (default: CQKG_THREADS or 4)")
+    serve.set_defaults(run=_serve)
+
+    settings = commands.add_parser("settings", help="list every setting with its value and help")
+    settings.set_defaults(run=_settings)
+    return parser
+
+
+def _build(args, settings: Settings) -> int:
+    from cqkg.build import build
+    result = build(settings.root, settings.build_dir, force=args.force, log=lambda m: print(m, file=sys.stderr))
+    if result.report:
+        for finding in result.report.findings:
+            print(finding.line(), file=sys.stderr)
+    return 0
+
+
+def _validate(args, settings: Settings) -> int:
+    from cqkg.build import validate_inputs
+    report = validate_inputs(settings.root)
+    for finding in report.findings:
+        print(finding.line())
+    counts = report.counts()
+    print(f"{'conforms' if report.conforms else 'does not conform'}: "
+          f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos")
+    return 0 if report.conforms else 1
+
+
+def _query(args, settings: Settings) -> int:
+    from cqkg.build import ensure_built
+    from cqkg.results import render
+    from cqkg.store import KnowledgeGraph
+    text = _query_text(args.query)
+    ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
+    result = KnowledgeGraph.open(settings.build_dir).query(text)
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
+def _query_text(argument: str) -> str:
+    path = Path(argument)
+    if argument.endswith(".rq") or (len(argument) < 1024 and "\n" not in argument and path.is_file()):
+        if not path.is_file():
+            raise CqkgError(f"no such query file: {argument}")
+        return path.read_text(encoding="utf-8")
+    return argument
+
+
+def _stats(args, settings: Settings) -> int:
+    from cqkg import stats
+    from cqkg.build import ensure_built
+    from cqkg.store import KnowledgeGraph
+    ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
+    figures = stats.compute(KnowledgeGraph.open(settings.build_dir))
+    sys.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False) + "\n" if args.json else stats.render(figures))
+    return 0
+
+
+def _serve(args, settings: Settings) -> int:
+    from cqkg.build import ensure_built
+    from cqkg.web.serve import serve
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("threads", args.threads)) if v}
+    settings = Settings({**settings.values, **overrides})
+    ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
+    serve(settings)
+    return 0
+
+
+def _settings(args, settings: Settings) -> int:
+    for setting in SETTINGS:
+        print(f"{setting.env}={getattr(settings, setting.name)}\n    {setting.help}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

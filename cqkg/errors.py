@@ -1,0 +1,47 @@
+"""One error type for everything cqkg reports to a user.
+
+A ``CqkgError`` carries a one-line message, the HTTP status the web layer answers
+with, and the exit code the CLI ends with (0 conforms, 1 violations, 2 error).
+"""
+
+
+class CqkgError(Exception):
+    """A failure reported to a user as one line, never as a traceback."""
+
+    http_status = 500
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InputSyntaxError(CqkgError):
+    """An input file (Turtle, TriG, SPARQL) is malformed; the message has file:line:column."""
+
+    http_status = 400
+
+
+class InputMissingError(CqkgError):
+    """A file or folder the build or a command needs does not exist."""
+
+    http_status = 404
+
+
+class ValidationFailed(CqkgError):
+    """The data does not conform to the SHACL shapes."""
+
+    http_status = 500
+    exit_code = 1
+
+
+class QueryError(CqkgError):
+    """A SPARQL query is malformed or not allowed."""
+
+    http_status = 400
+
+
+class NotBuiltError(CqkgError):
+    """The dataset has not been built yet."""
+
+    http_status = 503

@@ -1,0 +1,57 @@
+"""Write query results for people and programs: an aligned table, CSV, or SPARQL JSON."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from cqkg.namespaces import PREFIXES
+
+FORMATS = ("table", "csv", "json")
+
+
+def render(result, fmt: str = "table") -> str:
+    """Render a query result (solutions, boolean or triples) in ``fmt`` and return the text."""
+    if isinstance(result, ox.QueryBoolean):
+        return _render_boolean(bool(result), fmt)
+    if isinstance(result, ox.QueryTriples):
+        return ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    if fmt == "json":
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+    if fmt == "csv":
+        return result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    names = [v.value for v in result.variables]
+    rows = [[_cell(row[name]) for name in names] for row in result]
+    return _table(names, rows)
+
+
+def _render_boolean(value: bool, fmt: str) -> str:
+    if fmt == "json":
+        return '{"head": {}, "boolean": %s}\n' % ("true" if value else "false")
+    return ("true" if value else "false") + "\n"
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+def shorten(iri: str) -> str:
+    """Write ``iri`` as prefix:local when a cqkg prefix covers it, else as <iri>."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def _table(names, rows) -> str:
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,90 @@
+"""Figures about the built graph: entities per class, observations, sentences and the facts
+citing them, label coverage and link coverage.
+
+Every figure is computed by a SPARQL query over the built store.
+"""
+
+from __future__ import annotations
+
+from cqkg.namespaces import ID
+from cqkg.store import KnowledgeGraph
+
+ENTITY_FILTER = f'FILTER(STRSTARTS(STR(?e), "{ID}"))'
+
+ENTITIES_PER_CLASS = f"""
+SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    {ENTITY_FILTER}
+}} GROUP BY ?class ORDER BY DESC(?entities) ?class
+"""
+
+SENTENCES = """
+SELECT (COUNT(DISTINCT ?sentence) AS ?sentences) (COUNT(DISTINCT ?cited) AS ?cited_sentences)
+       (SUM(?n) AS ?facts) WHERE {
+    ?sentence a cq:Sentence .
+    OPTIONAL { SELECT ?sentence (COUNT(*) AS ?n) (SAMPLE(?sentence) AS ?cited) WHERE {
+        GRAPH ?sentence { ?s ?p ?o } } GROUP BY ?sentence }
+}
+"""
+
+LABELS = f"""
+SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?en) AS ?with_en) (COUNT(DISTINCT ?zh) AS ?with_zh)
+       (COUNT(DISTINCT ?working) AS ?zh_working_translation) WHERE {{
+    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    {ENTITY_FILTER}
+    OPTIONAL {{ ?e rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) BIND(?e AS ?en) }}
+    OPTIONAL {{ ?e rdfs:label ?l2 FILTER(LANGMATCHES(LANG(?l2), "zh")) BIND(?e AS ?zh) }}
+    OPTIONAL {{ ?e cq:labelStatus cq:WorkingTranslation BIND(?e AS ?working) }}
+}}
+"""
+
+LINKS = f"""
+SELECT ?class ?target (COUNT(DISTINCT ?e) AS ?linked) WHERE {{
+    ?e owl:sameAs|skos:exactMatch|skos:closeMatch ?x .
+    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    {ENTITY_FILTER}
+    BIND(IF(STRSTARTS(STR(?x), "http://www.wikidata.org/"), "wikidata",
+         IF(STRSTARTS(STR(?x), "https://sws.geonames.org/"), "geonames",
+         IF(STRSTARTS(STR(?x), "https://ror.org/"), "ror", "other"))) AS ?target)
+}} GROUP BY ?class ?target ORDER BY ?class ?target
+"""
+
+OBSERVATIONS = """
+SELECT (COUNT(DISTINCT ?obs) AS ?observations) (COUNT(DISTINCT ?bound) AS ?lower_bounds) WHERE {
+    ?obs a qb:Observation .
+    OPTIONAL { ?obs cq:valueBound cq:ExclusiveLowerBound BIND(?obs AS ?bound) }
+}
+"""
+
+
+def compute(kg: KnowledgeGraph) -> dict:
+    """Return all figures as a dict (JSON-serialisable)."""
+    classes = kg.select(ENTITIES_PER_CLASS)
+    return {
+        "dataset_version": kg.version,
+        "quads_per_graph": kg.manifest.get("graphs", {}),
+        "entities_per_class": {row["class"]: row["entities"] for row in classes},
+        "observations": kg.select(OBSERVATIONS)[0],
+        "sentences": kg.select(SENTENCES)[0],
+        "labels": kg.select(LABELS)[0],
+        "links": [row for row in kg.select(LINKS)],
+    }
+
+
+def render(figures: dict) -> str:
+    """Render the figures of ``compute`` as readable text."""
+    from cqkg.results import shorten
+    out = [f"dataset version {figures['dataset_version']}", "", "Entities per class (asserted types):"]
+    out += [f"  {count:5d}  {shorten(cls)}" for cls, count in figures["entities_per_class"].items()]
+    obs = figures["observations"]
+    out += ["", f"Observations: {obs['observations']} ({obs['lower_bounds']} lower bounds)"]
+    sent = figures["sentences"]
+    out += [f"Sentences: {sent['sentences']}, cited by facts: {sent['cited_sentences']}, facts stated: {sent['facts']}"]
+    lab = figures["labels"]
+    out += [f"Labels: {lab['entities']} entities, {lab['with_en']} with en, {lab['with_zh']} with zh "
+            f"({lab['zh_working_translation']} zh working translations)"]
+    out += ["", "Links per class and target:"]
+    out += [f"  {row['linked']:5d}  {shorten(row['class'])} → {row['target']}" for row in figures["links"]] or ["  none"]
+    out += ["", "Quads per graph:"]
+    out += [f"  {count:6d}  {shorten(graph)}" for graph, count in figures["quads_per_graph"].items()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,73 @@
+"""The built dataset, opened read-only in pyoxigraph, and SPARQL queries over it.
+
+The default graph of every query is the union of the ontology, asserted and
+inferred graphs; the other graphs (curated, source, one per sentence, links) are
+available by name with ``GRAPH``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cqkg.build import STORE, read_manifest
+from cqkg.errors import NotBuiltError, QueryError
+from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+
+
+class KnowledgeGraph:
+    """The built cqkg dataset, read-only, with its manifest."""
+
+    def __init__(self, store: ox.Store, manifest: dict):
+        self.store = store
+        self.manifest = manifest
+        self.default_graph = [ox.NamedNode(iri) for iri in DEFAULT_UNION]
+
+    @classmethod
+    def open(cls, build_dir: Path) -> "KnowledgeGraph":
+        """Open the store built in ``build_dir`` read-only; raises NotBuiltError if there is none."""
+        path = Path(build_dir) / STORE
+        if not path.is_dir():
+            raise NotBuiltError(f"no built dataset in {build_dir}: run `cqkg build` first")
+        return cls(ox.Store.read_only(str(path)), read_manifest(Path(build_dir)))
+
+    @property
+    def version(self) -> str:
+        """A short identifier of the dataset's content (the inputs' fingerprint)."""
+        return self.manifest.get("fingerprint", "unknown")[:16]
+
+    def query(self, sparql: str):
+        """Run a SPARQL query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+
+        The cqkg prefixes (``cq:``, ``cqorg:``, ``rdfs:``…) are predeclared. Raises
+        QueryError with the parser's message when the query is malformed.
+        """
+        try:
+            return self.store.query(sparql, default_graph=self.default_graph, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(f"malformed query: {error}") from None
+
+    def select(self, sparql: str) -> list[dict[str, object]]:
+        """Run a SELECT query and return its rows as dicts of variable name → Python value."""
+        solutions = self.query(sparql)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in solutions.variables]
+        return [{name: python_value(row[name]) for name in names} for row in solutions]
+
+
+def python_value(term):
+    """Convert a pyoxigraph term to a plain Python value (str, int, float, bool) or None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value.rsplit("#", 1)[-1]
+        if datatype in {"integer", "int", "long", "nonNegativeInteger", "positiveInteger"}:
+            return int(term.value)
+        if datatype in {"decimal", "double", "float"}:
+            return float(term.value)
+        if datatype == "boolean":
+            return term.value == "true"
+        return term.value
+    return term.value
