@@ -65,3 +65,16 @@ def test_every_kind_of_constraint_has_a_negative_fixture():
                  "negative-count", "bad-wikidata-id", "bad-ror-id", "bad-geonames-id", "place-linked-to-ror",
                  "observation-without-unit", "duplicate-english-label", "university-without-district"):
         assert kind in kinds
+
+
+def test_every_class_of_the_ontology_is_covered_by_a_shape(root, shapes_and_ontology):
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    from cqkg.namespaces import DEF
+    shapes, ontology = shapes_and_ontology
+    targeted = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(DEF)}
+    uncovered = [c for c in classes
+                 if not any(a in targeted for a in ontology.transitive_objects(c, RDFS.subClassOf))]
+    assert not uncovered, f"classes no shape targets, directly or through a superclass: {sorted(uncovered)}"
