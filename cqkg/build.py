@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg import __version__
+from cqkg.buildinfo import DATASET, MANIFEST, STORE, read_manifest
 from cqkg.errors import ValidationFailed
 from cqkg.load import Inputs, input_files, load_inputs, to_graph, to_oxigraph, to_rdflib
 from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -33,9 +34,6 @@ from cqkg.provenance import check_graph_names, entity_provenance
 from cqkg.reason import inferred_triples
 from cqkg.validate import Report, validate
 
-MANIFEST = "manifest.json"
-DATASET = "dataset.nq"
-STORE = "store"
 
 
 @dataclass
@@ -60,12 +58,6 @@ def is_current(build_dir: Path, root: Path) -> bool:
     """True if ``build_dir`` holds a complete build of the current inputs."""
     manifest = read_manifest(build_dir)
     return bool(manifest) and manifest.get("fingerprint") == fingerprint(root) and (build_dir / STORE).is_dir()
-
-
-def read_manifest(build_dir: Path) -> dict:
-    """Return the manifest of the build in ``build_dir``, or {} if there is none."""
-    path = build_dir / MANIFEST
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: None) -> BuildResult:

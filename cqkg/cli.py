@@ -64,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
     serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
-    serve.add_argument("--threads", type=int, help="worker threads (default: CQKG_THREADS or 4)")
+    serve.add_argument("--threads", type=int, help="server threads (default: CQKG_THREADS or 8)")
+    serve.add_argument("--workers", type=int, help="query worker processes (default: CQKG_WORKERS or 2)")
+    serve.add_argument("--engine", choices=("oxigraph", "rdflib"), help="query engine (default: CQKG_ENGINE or oxigraph)")
     serve.set_defaults(run=_serve)
 
     settings = commands.add_parser("settings", help="list every setting with its value and help")
@@ -125,7 +127,8 @@ def _stats(args, settings: Settings) -> int:
 def _serve(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
     from cqkg.web.serve import serve
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("threads", args.threads)) if v}
+    overrides = {name: getattr(args, name) for name in ("host", "port", "threads", "workers", "engine")
+                 if getattr(args, name)}
     settings = Settings({**settings.values, **overrides})
     ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
     serve(settings)

@@ -45,3 +45,27 @@ class NotBuiltError(CqkgError):
     """The dataset has not been built yet."""
 
     http_status = 503
+
+
+class NotAcceptableError(CqkgError):
+    """The client accepts no media type in which this result can be written."""
+
+    http_status = 406
+
+
+class ForbiddenQueryError(CqkgError):
+    """The request asks for something a read-only public endpoint does not do (update, SERVICE)."""
+
+    http_status = 403
+
+
+class QueryTimeoutError(CqkgError):
+    """The query ran past the time limit and was stopped."""
+
+    http_status = 503
+
+
+class EngineFailure(CqkgError):
+    """The query engine failed (not the client's fault); logged and answered with 500."""
+
+    http_status = 500

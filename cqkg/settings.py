@@ -17,12 +17,17 @@ from cqkg.errors import CqkgError
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def comma_separated(raw: str) -> tuple[str, ...]:
+    """Parse a comma- or space-separated list, e.g. of endpoint IRIs."""
+    return tuple(item for item in raw.replace(",", " ").split() if item)
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its name, type, default and what it does."""
+    """One setting: its name, type (a callable that parses the environment's text), default and help."""
 
     name: str
-    type: type
+    type: object
     default: object
     help: str
 
@@ -39,13 +44,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder for the built dataset and store (default: <root>/build)."),
     Setting("host", str, "127.0.0.1", "Address the server listens on."),
     Setting("port", int, 8000, "Port the server listens on."),
-    Setting("threads", int, 4, "Worker threads of the WSGI server."),
+    Setting("threads", int, 8, "Threads of the WSGI server (requests handled at once)."),
+    Setting("engine", str, "oxigraph", "Query engine: oxigraph (embedded store) or rdflib (reference)."),
+    Setting("workers", int, 2, "Query worker processes; a query past the time limit kills and replaces its worker."),
     Setting("query_timeout", float, 30.0,
             "Seconds a query may run before it is stopped and answered with 503."),
     Setting("max_rows", int, 10000,
             "Most result rows (or triples) one query returns; more are cut off and flagged."),
     Setting("max_request_bytes", int, 1_000_000,
             "Largest request body accepted; larger ones get 413."),
+    Setting("max_client_queries", int, 4,
+            "Queries one client address may have running at once; more get 429 with Retry-After."),
+    Setting("cache_entries", int, 1024,
+            "Answers kept in the result cache (per dataset version); 0 turns the cache off."),
+    Setting("cache_bytes", int, 64_000_000, "Most bytes of answers kept in the result cache."),
+    Setting("service_allowlist", comma_separated, (),
+            "SERVICE endpoints queries may call, comma-separated (none by default); "
+            "e.g. https://query.wikidata.org/sparql"),
 )
 
 
@@ -86,4 +101,4 @@ def _convert(setting: Setting, raw: str):
     try:
         return setting.type(raw)
     except ValueError:
-        raise CqkgError(f"{setting.env}={raw!r} is not a valid {setting.type.__name__}") from None
+        raise CqkgError(f"{setting.env}={raw!r} is not a valid {getattr(setting.type, '__name__', 'value')}") from None

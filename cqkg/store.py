@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.build import STORE, read_manifest
+from cqkg.buildinfo import STORE, read_manifest
 from cqkg.errors import NotBuiltError, QueryError
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
 

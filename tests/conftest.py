@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,3 +53,117 @@ def run_cli(*args: str, root: Path = ROOT, build_dir: Path | None = None, timeou
 def cli():
     """The CLI runner (see run_cli)."""
     return run_cli
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A ``cqkg serve`` process on loopback: its base URL, process and log file."""
+
+    def __init__(self, base: str, process: subprocess.Popen, log_path: Path):
+        self.base, self.process, self.log_path = base, process, log_path
+        self.sparql = base + "/sparql"
+
+    def log(self) -> str:
+        """Everything the server printed so far."""
+        return self.log_path.read_text(encoding="utf-8")
+
+
+@contextmanager
+def live_server(build_dir: Path, log_dir: Path, **settings):
+    """Start ``cqkg serve`` on a free port with ``settings`` (CQKG_* names, lower-case); stop it on exit."""
+    port = free_port()
+    env = dict(os.environ, CQKG_ROOT=str(ROOT), CQKG_BUILD_DIR=str(build_dir), CQKG_PORT=str(port))
+    env.update({"CQKG_" + name.upper(): str(value) for name, value in settings.items()})
+    log_path = log_dir / f"server-{port}.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "cqkg.cli", "serve"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+        try:
+            _wait_until_up(server, deadline=time.monotonic() + 60)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(server: LiveServer, deadline: float) -> None:
+    while True:
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=1) as response:
+                json.load(response)
+                return
+        except OSError:
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                server.process.kill()
+                raise RuntimeError("server did not start:\n" + server.log()) from None
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def server(build_dir, tmp_path_factory):
+    """The endpoint with the default engine and test-sized limits, shared by the session."""
+    with live_server(build_dir, tmp_path_factory.mktemp("logs"), query_timeout=10, max_rows=2000,
+                     max_request_bytes=50000) as live:
+        yield live
+
+
+class Answer:
+    """An HTTP response, read whole: status, headers and body."""
+
+    def __init__(self, status: int, headers, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def fetch(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None,
+          timeout: float = 30) -> Answer:
+    """Send one HTTP request and return its Answer (4xx and 5xx included, never raised)."""
+    import urllib.error
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Answer(error.code, error.headers, error.read())
+
+
+def sparql_json_rows(body: bytes) -> list[dict]:
+    """Turn a SPARQL JSON results body into rows of Python values, as KnowledgeGraph.select does."""
+    data = json.loads(body)
+    rows = []
+    for binding in data["results"]["bindings"]:
+        row = {}
+        for name in data["head"]["vars"]:
+            term = binding.get(name)
+            row[name] = None if term is None else _python_value(term)
+        rows.append(row)
+    return rows
+
+
+def _python_value(term: dict):
+    datatype = term.get("datatype", "").rsplit("#", 1)[-1]
+    if datatype in {"integer", "int", "long", "nonNegativeInteger", "positiveInteger"}:
+        return int(term["value"])
+    if datatype in {"decimal", "double", "float"}:
+        return float(term["value"])
+    if datatype == "boolean":
+        return term["value"] == "true"
+    return term["value"]

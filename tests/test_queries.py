@@ -1,4 +1,8 @@
-"""Every query in queries/ gives its expected answer; every check in queries/checks/ returns no row."""
+"""Every query in queries/ gives its expected answer, in process and over HTTP; every check returns no row.
+
+Each expectation runs twice: against the embedded store (``cqkg query``'s path) and
+through the live SPARQL endpoint (SPARQL JSON over HTTP).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fetch, sparql_json_rows
+
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 
 
-def run(kg, name: str) -> list[dict]:
-    return kg.select((QUERIES / name).read_text(encoding="utf-8"))
+@pytest.fixture(params=["store", "http"])
+def run(request, kg):
+    """A function: query file name → rows of Python values, through the store or the endpoint."""
+    if request.param == "store":
+        return lambda name: kg.select((QUERIES / name).read_text(encoding="utf-8"))
+    server = request.getfixturevalue("server")
+
+    def over_http(name: str) -> list[dict]:
+        answer = fetch(server.sparql, data=(QUERIES / name).read_bytes(),
+                       headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        assert answer.status == 200, answer.text
+        return sparql_json_rows(answer.body)
+    return over_http
 
 
 def local(iri: str) -> str:
@@ -32,16 +49,16 @@ def test_check_finds_no_violation(kg, check):
     assert rows == [], f"{check.name} found: {rows[:5]}"
 
 
-def test_q_research_organisations(kg):
-    orgs = {local(r["org"]) for r in run(kg, "research-organisations.rq")}
+def test_q_research_organisations(run):
+    orgs = {local(r["org"]) for r in run("research-organisations.rq")}
     assert len(orgs) == 48
     assert {"cigit", "chongqing-university", "ucla", "cas", "hit-chongqing-research-institute",
             "army-medical-university", "ucas-chongqing-college"} <= orgs
     assert "continental-ag" not in orgs
 
 
-def test_q_located_in_chongqing(kg):
-    things = {local(r["thing"]) for r in run(kg, "located-in-chongqing.rq")}
+def test_q_located_in_chongqing(run):
+    things = {local(r["thing"]) for r in run("located-in-chongqing.rq")}
     # through a district (transitivity), through Liangjiang New Area, and by settling
     assert {"yongchuan-robot-industry-demonstration-base", "nanan-logistics-industry-demonstration-base",
             "liangjiang-intelligent-manufacturing-and-robot-industry", "chongqing-university", "cigit",
@@ -50,14 +67,14 @@ def test_q_located_in_chongqing(kg):
     assert len([t for t in things if t.endswith(("-district", "-county"))]) == 38
 
 
-def test_q_new_rd_institution_partners(kg):
-    rows = run(kg, "new-rd-institution-partners.rq")
+def test_q_new_rd_institution_partners(run):
+    rows = run("new-rd-institution-partners.rq")
     assert {local(r["partner"]) for r in rows} == {"caws", "ict-cas", "hit", "jilin-university", "ucla", "ku-leuven"}
     assert len(rows) == 6
 
 
-def test_q_foreign_rd_centres(kg):
-    rows = run(kg, "foreign-rd-centres.rq")
+def test_q_foreign_rd_centres(run):
+    rows = run("foreign-rd-centres.rq")
     assert [(local(r["enterprise"]), r["nameZh"], local(r["sentence"])) for r in rows] == [
         ("continental-ag", "大陆集团", "outline-2018-s16"),
         ("nxp", "恩智浦", "outline-2018-s16"),
@@ -65,8 +82,8 @@ def test_q_foreign_rd_centres(kg):
     ]
 
 
-def test_q_rd_statistics(kg):
-    rows = run(kg, "rd-statistics.rq")
+def test_q_rd_statistics(run):
+    rows = run("rd-statistics.rq")
     assert len(rows) == 19
     by_indicator = {r["indicator"]: r for r in rows}
     rd = by_indicator["Total expenditure on research and development"]
@@ -75,12 +92,12 @@ def test_q_rd_statistics(kg):
     assert by_indicator["Number of hi-tech enterprises"]["periodBasis"] == "publication year of the source"
 
 
-def test_q_lower_bounds(kg):
-    assert run(kg, "lower-bounds.rq") == [{"indicator": "Number of patent licensing", "value": 34800}]
+def test_q_lower_bounds(run):
+    assert run("lower-bounds.rq") == [{"indicator": "Number of patent licensing", "value": 34800}]
 
 
-def test_q_stated_counts_vs_named(kg):
-    rows = {r["indicator"]: (r["stated"], r["named"]) for r in run(kg, "stated-counts-vs-named.rq")}
+def test_q_stated_counts_vs_named(run):
+    rows = {r["indicator"]: (r["stated"], r["named"]) for r in run("stated-counts-vs-named.rq")}
     assert rows["Number of science and technology innovation parks"] == (34, 3)
     assert rows["Number of public colleges and universities"] == (17, 17)
     assert rows["Number of private colleges and universities"] == (8, 8)
@@ -89,15 +106,15 @@ def test_q_stated_counts_vs_named(kg):
     assert len(rows) == 8
 
 
-def test_q_organisations_per_district(kg):
-    rows = {r["name"]: r["organisations"] for r in run(kg, "organisations-per-district.rq")}
+def test_q_organisations_per_district(run):
+    rows = {r["name"]: r["organisations"] for r in run("organisations-per-district.rq")}
     assert rows == {"Shapingba District": 6, "Nan'an District": 4, "Hechuan District": 4, "Banan District": 3,
                     "Yongchuan District": 2, "Yubei District": 2, "Beibei District": 1, "Fuling District": 1,
                     "Jiulongpo District": 1, "Wanzhou District": 1, "Yuzhong District": 1}
 
 
-def test_q_figure_source_sentences(kg):
-    rows = run(kg, "figure-source-sentences.rq")
+def test_q_figure_source_sentences(run):
+    rows = run("figure-source-sentences.rq")
     assert len(rows) == 19
     first = rows[0]
     assert local(first["obs"]) == "rd-expenditure-2017" and first["number"] == 1
@@ -105,16 +122,16 @@ def test_q_figure_source_sentences(kg):
     assert {r["number"] for r in rows} == {1, 2, 3, 4, 5, 6, 7, 8, 9, 18, 20, 33}
 
 
-def test_q_sentence_facts(kg):
-    rows = run(kg, "sentence-facts.rq")
+def test_q_sentence_facts(run):
+    rows = run("sentence-facts.rq")
     facts = {(local(r["subject"]), r["predicate"].rsplit("/", 1)[1], r["object"]) for r in rows}
     assert ("continental-ag", "hasRDCentreIn", "https://w3id.org/cqkg/id/place/chongqing") in facts
     assert ("qualcomm", "22-rdf-syntax-ns#type", "https://w3id.org/cqkg/def/ForeignEnterprise") in facts
     assert len(rows) == 11
 
 
-def test_q_settled_institutes(kg):
-    rows = run(kg, "settled-institutes.rq")
+def test_q_settled_institutes(run):
+    rows = run("settled-institutes.rq")
     assert {(local(r["institute"]), r["parentName"]) for r in rows} == {
         ("ucas-chongqing-college", "University of Chinese Academy of Sciences"),
         ("chongqing-research-institute-of-engineering-strategy", "Chinese Academy of Engineering"),
@@ -124,8 +141,8 @@ def test_q_settled_institutes(kg):
     }
 
 
-def test_q_talent_groups(kg):
-    rows = run(kg, "talent-groups.rq")
+def test_q_talent_groups(run):
+    rows = run("talent-groups.rq")
     sizes = sorted({r["size"] for r in rows})
     assert sizes == [16, 109, 212, 560]
     programmes = {r["programme"] for r in rows if r["size"] == 560}
@@ -133,29 +150,29 @@ def test_q_talent_groups(kg):
                           "The National Science Fund for Distinguished Young Scholars"}
 
 
-def test_q_policy_measures(kg):
-    rows = run(kg, "policy-measures.rq")
+def test_q_policy_measures(run):
+    rows = run("policy-measures.rq")
     assert len(rows) == 12
     assert {"Loan interest discounts", "Settling-in allowance", "Intellectual property pledge loans"} <= {r["measure"] for r in rows}
     assert all(r["measureZh"] for r in rows)
 
 
-def test_q_priority_industries(kg):
-    assert [r["industry"] for r in run(kg, "priority-industries.rq")] == [
+def test_q_priority_industries(run):
+    assert [r["industry"] for r in run("priority-industries.rq")] == [
         "Comprehensive energy", "Electronic information", "Equipment manufacturing", "Material metallurgy",
         "Motorcycle", "Petroleum and natural gas chemical industry"]
 
 
-def test_q_achievements_by_field(kg):
-    rows = run(kg, "achievements-by-field.rq")
+def test_q_achievements_by_field(run):
+    rows = run("achievements-by-field.rq")
     assert len(rows) == 12
     assert len({r["achievement"] for r in rows}) == 9
     levels = {r["field"]: r["level"] for r in rows}
     assert levels["Optical alignment technology of large-scale substrate"] == "reaches the leading level in the world"
 
 
-def test_q_expos(kg):
-    rows = {local(r["expo"]): r for r in run(kg, "expos.rq")}
+def test_q_expos(run):
+    rows = {local(r["expo"]): r for r in run("expos.rq")}
     assert set(rows) == {"smart-china-expo", "western-china-international-fair",
                          "chongqing-international-investment-and-global-purchasing-conference"}
     assert (rows["smart-china-expo"]["firstHeld"], rows["smart-china-expo"]["frequency"]) == ("2018", "P1Y")
@@ -163,25 +180,25 @@ def test_q_expos(kg):
         "China (Chongqing) International Investment and Global Purchasing Conference"
 
 
-def test_q_ai_cluster_enterprises(kg):
-    assert [r["name"] for r in run(kg, "ai-cluster-enterprises.rq")] == ["Cloudwalk", "Kaize Technology"]
+def test_q_ai_cluster_enterprises(run):
+    assert [r["name"] for r in run("ai-cluster-enterprises.rq")] == ["Cloudwalk", "Kaize Technology"]
 
 
-def test_q_unconfirmed_chinese_names(kg):
-    rows = {local(r["entity"]) for r in run(kg, "unconfirmed-chinese-names.rq")}
+def test_q_unconfirmed_chinese_names(run):
+    rows = {local(r["entity"]) for r in run("unconfirmed-chinese-names.rq")}
     assert {"kaize-technology", "sino-german-technology-transfer-centre", "ucla-chongqing-institution",
             "ucas-chongqing-medical-institution", "chongqing-talents-service-network"} <= rows
     assert "cigit" not in rows and "chongqing-university" not in rows
 
 
-def test_q_sentence_coverage(kg):
-    rows = run(kg, "sentence-coverage.rq")
+def test_q_sentence_coverage(run):
+    rows = run("sentence-coverage.rq")
     assert [r["number"] for r in rows] == list(range(1, 34))
     assert min(r["facts"] for r in rows) >= 1
 
 
-def test_q_division_changes(kg):
-    rows = {r["code"]: (r["validFrom"], r["validUntil"]) for r in run(kg, "division-changes.rq")}
+def test_q_division_changes(run):
+    rows = {r["code"]: (r["validFrom"], r["validUntil"]) for r in run("division-changes.rq")}
     assert rows["500154"] == ("2016-06-08", None)
     assert rows["500105"] == (None, "2025-11-07")
     assert rows["500112"] == (None, "2025-11-07")

@@ -1,30 +1,42 @@
-"""The web layer: a Flask app factory that wires the SPARQL endpoint and health check.
+"""The web layer: a Flask app factory wiring the SPARQL endpoint, its page, CORS and compression.
 
-``create_app(settings)`` does nothing at import time; it opens the built dataset
-read-only and registers the blueprints. The web layer holds no RDF logic of its
-own: it calls ``cqkg.store``.
+``create_app(settings)`` does nothing at import time. It starts the query workers
+over the built dataset and registers each module with its ``init_app``. The web
+layer holds no RDF logic of its own: engines answer, ``guard`` checks.
 """
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
+from cqkg.buildinfo import STORE, read_manifest
+from cqkg.errors import NotBuiltError
 from cqkg.settings import Settings
-from cqkg.store import KnowledgeGraph
 
 
-def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Flask:
+def create_app(settings: Settings | None = None, pool=None) -> Flask:
     """Create the cqkg web app for ``settings`` (default: from the environment).
 
-    ``kg`` is the opened dataset; when omitted it is opened from the settings'
-    build folder (raises NotBuiltError if there is none).
+    ``pool`` answers queries (default: a WorkerPool of settings.workers processes
+    running settings.engine). Raises NotBuiltError when there is no build.
     """
+    from cqkg.web import compression, cors, errors, sparql, ui
+    from cqkg.web.endpoint import Endpoint
+
     settings = settings or Settings.from_env()
+    manifest = read_manifest(settings.build_dir)
+    if not manifest or not (settings.build_dir / STORE).is_dir():
+        raise NotBuiltError(f"no built dataset in {settings.build_dir}: run `cqkg build` first")
+    if pool is None:
+        from cqkg.workers import WorkerPool
+        pool = WorkerPool(settings.engine, settings.build_dir, settings.workers)
     app = Flask("cqkg")
-    app.config["CQKG_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["cqkg"] = kg or KnowledgeGraph.open(settings.build_dir)
-    from cqkg.web import errors, sparql
-    errors.init_app(app)
-    sparql.init_app(app)
+    endpoint = Endpoint(settings, pool, manifest["fingerprint"][:16], sorted(manifest.get("graphs", {})))
+    app.extensions["cqkg"] = endpoint
+    atexit.register(endpoint.close)
+    for module in (errors, cors, compression, sparql, ui):
+        module.init_app(app)
     return app

@@ -1,0 +1,21 @@
+"""Names of the build's artifacts and its manifest: what readers of a build need, without the pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+DATASET = "dataset.nq"
+STORE = "store"
+
+
+def read_manifest(build_dir: Path) -> dict:
+    """Return the manifest of the build in ``build_dir``, or {} if there is none."""
+    path = Path(build_dir) / MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def dataset_version(build_dir: Path) -> str:
+    """A short identifier of the built dataset's content (16 hex digits of the inputs' fingerprint)."""
+    return read_manifest(build_dir).get("fingerprint", "unbuilt")[:16]

@@ -1,0 +1,228 @@
+"""Query engines: answer one SPARQL request with bytes in the negotiated media type.
+
+Two engines answer over the same built dataset, with the same default graph (the
+union of the ontology, asserted and inferred graphs) and the same serialisers, so
+their answers can be compared byte for byte:
+
+- ``OxigraphEngine``: the embedded pyoxigraph store, opened read-only (the default);
+- ``RdflibEngine``: rdflib's SPARQL engine over ``dataset.nq`` (the reference).
+
+Engines never load anything from outside: pyoxigraph takes ``FROM`` as a choice
+among the store's graphs, and rdflib's graph loading is switched off. ``SERVICE``
+is checked against the allow-list before a query reaches an engine (``guard``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cqkg import serialize
+from cqkg.buildinfo import DATASET, STORE
+from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
+from cqkg.guard import has_dataset_clause
+from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query and how to answer it.
+
+    ``default_graphs``/``named_graphs`` are graph IRIs from the protocol's
+    default-graph-uri/named-graph-uri (None: the standard dataset);
+    ``results_type``/``graph_type`` the negotiated media types (None: not acceptable).
+    """
+
+    query: str
+    results_type: str | None = "application/sparql-results+json"
+    graph_type: str | None = "text/turtle"
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int = 10000
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """The answer: body bytes, media type, kind (solutions, boolean, graph), rows and truncation."""
+
+    body: bytes
+    media_type: str
+    kind: str
+    rows: int
+    truncated: bool = False
+
+
+def make_engine(name: str, build_dir: Path):
+    """Return the engine called ``name`` ("oxigraph" or "rdflib") over the build in ``build_dir``."""
+    if name == "oxigraph":
+        return OxigraphEngine(build_dir)
+    if name == "rdflib":
+        return RdflibEngine(build_dir)
+    raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
+
+
+class OxigraphEngine:
+    """Answers queries from the read-only pyoxigraph store of a build."""
+
+    name = "oxigraph"
+
+    def __init__(self, build_dir: Path):
+        path = Path(build_dir) / STORE
+        if not path.is_dir():
+            raise NotBuiltError(f"no built dataset in {build_dir}: run `cqkg build` first")
+        self.store = ox.Store.read_only(str(path))
+        self.union = [ox.NamedNode(iri) for iri in DEFAULT_UNION]
+
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run ``request``; raises QueryError (malformed) or NotAcceptableError."""
+        default, named = self._dataset(request)
+        try:
+            result = self.store.query(request.query, default_graph=default, named_graphs=named, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(f"malformed query: {error}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return _boolean(bool(result), request)
+        if isinstance(result, ox.QueryTriples):
+            return _graph(result, request)
+        variables = [v.value for v in result.variables]
+        return _solutions(variables, ([serialize.oxigraph_term(row[i]) for i in range(len(variables))]
+                                      for row in result), request)
+
+
+    def _dataset(self, request: QueryRequest):
+        """The query's dataset: the protocol's graphs, else the query's FROM clauses, else the default union."""
+        if request.default_graphs or request.named_graphs:
+            default = [ox.NamedNode(g) for g in request.default_graphs] if request.default_graphs else self.union
+            named = [ox.NamedNode(g) for g in request.named_graphs] if request.named_graphs else None
+            return default, named
+        if has_dataset_clause(request.query):
+            return None, None
+        return self.union, None
+
+
+class RdflibEngine:
+    """Answers queries with rdflib's SPARQL engine over the build's N-Quads (slow; the reference)."""
+
+    name = "rdflib"
+
+    def __init__(self, build_dir: Path):
+        import rdflib.plugins.sparql as rdflib_sparql
+        from rdflib import Dataset, URIRef
+
+        # Never fetch FROM/FROM NAMED graphs from the web; the default graph is ours, not the union of all.
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+        rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = False
+        path = Path(build_dir) / DATASET
+        if not path.is_file():
+            raise NotBuiltError(f"no built dataset in {build_dir}: run `cqkg build` first")
+        from cqkg.load import to_rdflib
+        # Parsed with pyoxigraph: faster, and rdflib's own Dataset.parse calls its deprecated API.
+        self.full = Dataset()
+        graphs = {}
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value
+            if name not in graphs:
+                graphs[name] = self.full.graph(URIRef(name))
+            graphs[name].add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        self._views: dict = {}
+
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run ``request``; raises QueryError (malformed) or NotAcceptableError."""
+        from pyparsing import ParseException
+
+        if not (request.default_graphs or request.named_graphs) and has_dataset_clause(request.query):
+            dataset = self.full  # FROM picks graphs of the store; rdflib's graph loading is off
+        else:
+            dataset = self._view(request.default_graphs or DEFAULT_UNION, request.named_graphs)
+        try:
+            with warnings.catch_warnings():
+                # rdflib 7's SPARQL engine calls Dataset.default_context and .contexts, which it deprecates.
+                warnings.filterwarnings("ignore", r"Dataset\.\w+ is deprecated", DeprecationWarning)
+                result = dataset.query(request.query, initNs=PREFIXES)
+                rows = list(result) if result.type == "SELECT" else None
+        except ParseException as error:
+            raise QueryError(f"malformed query: error at {error.lineno}:{error.col}: {error.msg}") from None
+        if result.type == "ASK":
+            return _boolean(bool(result.askAnswer), request)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            from cqkg.load import to_oxigraph
+            triples = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.graph)
+            return _graph(triples, request)
+        variables = [str(v) for v in result.vars]
+        return _solutions(variables, ([_rdflib_term(row[i]) for i in range(len(variables))] for row in rows), request)
+
+    def _view(self, default_graphs, named_graphs):
+        """A Dataset whose default graph is the union of ``default_graphs``, with the named graphs asked for."""
+        from rdflib import Dataset, URIRef
+
+        key = (tuple(default_graphs), tuple(named_graphs) if named_graphs else None)
+        if key not in self._views:
+            view = Dataset()
+            default = view.default_graph
+            for iri in default_graphs:
+                for triple in self.full.graph(URIRef(iri)):
+                    default.add(triple)
+            for context in self.full.graphs():
+                if context.identifier == self.full.default_graph.identifier:
+                    continue
+                if named_graphs is None or str(context.identifier) in named_graphs:
+                    target = view.graph(context.identifier)
+                    for triple in context:
+                        target.add(triple)
+            if len(self._views) > 16:
+                self._views.clear()
+            self._views[key] = view
+        return self._views[key]
+
+
+def _rdflib_term(term):
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ("uri", str(term), None, None)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    if isinstance(term, Literal):
+        if term.language:
+            return ("literal", str(term), serialize.RDF_LANGSTRING, term.language)
+        return ("literal", str(term), str(term.datatype) if term.datatype else serialize.XSD_STRING, None)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _solutions(variables, rows, request: QueryRequest) -> QueryResponse:
+    if request.results_type is None:
+        raise NotAcceptableError("the query gives solutions, but no accepted media type can carry them")
+    kept, truncated = _take(rows, request.max_rows)
+    return QueryResponse(serialize.solutions(variables, kept, request.results_type), request.results_type,
+                         "solutions", len(kept), truncated)
+
+
+def _boolean(value: bool, request: QueryRequest) -> QueryResponse:
+    if request.results_type is None:
+        raise NotAcceptableError("the query gives a boolean, but no accepted media type can carry it")
+    return QueryResponse(serialize.boolean(value, request.results_type), request.results_type, "boolean", 1)
+
+
+def _graph(triples, request: QueryRequest) -> QueryResponse:
+    if request.graph_type is None:
+        raise NotAcceptableError("the query gives a graph, but no accepted media type can carry it")
+    kept, truncated = _take(triples, request.max_rows)
+    return QueryResponse(serialize.graph(kept, request.graph_type, PREFIXES), request.graph_type, "graph",
+                         len(kept), truncated)
+
+
+def _take(items, limit: int):
+    """Return (at most ``limit`` items as a list, whether more were available)."""
+    kept = []
+    for item in items:
+        if len(kept) == limit:
+            return kept, True
+        kept.append(item)
+    return kept, False

@@ -1,0 +1,108 @@
+"""Media types of SPARQL results and RDF graphs, and content negotiation between them.
+
+``negotiate(accept, format_param)`` picks, for each kind of result, the media type
+to answer with: one for solutions and booleans (SELECT/ASK), one for graphs
+(CONSTRUCT/DESCRIBE). Either may be None when the client accepts nothing of that
+kind (the endpoint then answers 406).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+#: Media types for SELECT and ASK results, preferred first.
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+#: Media types for CONSTRUCT and DESCRIBE results, preferred first.
+GRAPH_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+)
+#: Short names accepted by the ``format`` parameter: (type for solutions, type for graphs).
+#: "json" and "xml" name both kinds, as SPARQLWrapper and other clients expect.
+FORMAT_ALIASES = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "srj": ("application/sparql-results+json", None),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "srx": ("application/sparql-results+xml", None),
+    "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
+    "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "n3": (None, "text/turtle"),
+    "ntriples": (None, "application/n-triples"), "nt": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"), "rdf": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
+    "trig": (None, "application/trig"), "nquads": (None, "application/n-quads"), "nq": (None, "application/n-quads"),
+}
+#: W3C format IRIs (https://www.w3.org/ns/formats/) for the service description.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
+    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
+    "application/trig": "http://www.w3.org/ns/formats/TriG",
+    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
+}
+#: Media types that are also accepted under another name (clients send these).
+SYNONYMS = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
+            "text/plain": "application/n-triples", "application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The media types to answer with for solutions/booleans and for graphs (None: not acceptable)."""
+
+    results: str | None
+    graph: str | None
+
+
+class UnknownFormat(ValueError):
+    """The ``format`` parameter names no format cqkg knows."""
+
+
+def negotiate(accept_header: str | None, format_param: str | None = None) -> Choice:
+    """Choose the answer's media types from the ``format`` parameter, else the Accept header.
+
+    Honours q-values and wildcards; an absent or empty Accept means ``*/*``.
+    Raises UnknownFormat for an unknown ``format`` value.
+    """
+    if format_param:
+        name = format_param.strip().lower()
+        if name in FORMAT_ALIASES:
+            return Choice(*FORMAT_ALIASES[name])
+        media = SYNONYMS.get(name, name)
+        if media not in RESULT_TYPES and media not in GRAPH_TYPES:
+            raise UnknownFormat(format_param)
+        return Choice(media if media in RESULT_TYPES else None, media if media in GRAPH_TYPES else None)
+    accept = parse_accept_header(_with_synonyms(accept_header or "*/*"), MIMEAccept)
+    return Choice(_best(accept, RESULT_TYPES), _best(accept, GRAPH_TYPES))
+
+
+def _best(accept: MIMEAccept, offers: tuple[str, ...]) -> str | None:
+    best = accept.best_match(offers)
+    return best if best and accept.quality(best) > 0 else None
+
+
+def _with_synonyms(header: str) -> str:
+    """Add the canonical type beside each synonym a client sent, with the same parameters."""
+    parts = []
+    for item in header.split(","):
+        parts.append(item)
+        media, _, params = item.strip().partition(";")
+        canonical = SYNONYMS.get(media.strip().lower())
+        if canonical:
+            parts.append(canonical + (";" + params if params else ""))
+    return ",".join(parts)

@@ -1,0 +1,39 @@
+"""The query page researchers use from a browser, at / (and at /sparql for browsers asking for HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, render_template
+
+blueprint = Blueprint("ui", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    """Register the page at /."""
+    app.register_blueprint(blueprint)
+
+
+@blueprint.get("/")
+def index():
+    """The query page."""
+    return query_page()
+
+
+def query_page():
+    """Render the query page with the example queries of queries/ (title, description, text)."""
+    endpoint = current_app.extensions["cqkg"]
+    return render_template("query.html", examples=example_queries(Path(endpoint.settings.root) / "queries"),
+                           version=endpoint.version, settings=endpoint.settings)
+
+
+def example_queries(folder: Path) -> list[dict]:
+    """Return the queries of ``folder`` as dicts with name, title, description and text, by title."""
+    examples = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header = {line[2:].split(":", 1)[0]: line.split(":", 1)[1].strip()
+                  for line in text.splitlines() if line.startswith("# ") and ":" in line}
+        examples.append({"name": path.stem, "title": header.get("title", path.stem),
+                         "description": header.get("description", ""), "text": text})
+    return sorted(examples, key=lambda e: e["title"])
