@@ -31,7 +31,9 @@ validate: install       ## check data/ against ontology/shapes.ttl
 stats: install          ## figures about the built graph
 	$(BIN)/cqkg stats
 
-bench: install          ## benchmarks (not part of make test)
+bench: install          ## benchmarks (not part of make test): writes docs/benchmarks.md
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 clean:

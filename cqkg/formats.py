@@ -9,6 +9,7 @@ kind (the endpoint then answers 406).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -73,6 +74,7 @@ class UnknownFormat(ValueError):
     """The ``format`` parameter names no format cqkg knows."""
 
 
+@lru_cache(maxsize=256)
 def negotiate(accept_header: str | None, format_param: str | None = None) -> Choice:
     """Choose the answer's media types from the ``format`` parameter, else the Accept header.
 

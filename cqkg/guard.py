@@ -11,6 +11,7 @@ keyword inside a string or comment does not count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cqkg.errors import ForbiddenQueryError
 from cqkg.namespaces import PREFIXES
@@ -36,6 +37,7 @@ def blank_literals_and_comments(text: str) -> str:
     return _TOKENS.sub(replace, text)
 
 
+@lru_cache(maxsize=1024)
 def check_read_only(text: str) -> None:
     """Raise ForbiddenQueryError if ``text`` is a SPARQL Update rather than a query."""
     body = _PROLOGUE.sub("", blank_literals_and_comments(text), count=1)
@@ -71,6 +73,7 @@ def service_endpoints(text: str) -> list[str]:
     return endpoints
 
 
+@lru_cache(maxsize=1024)
 def check_services(text: str, allowlist: tuple[str, ...]) -> None:
     """Raise ForbiddenQueryError if the query calls a SERVICE endpoint not on ``allowlist``."""
     for endpoint in service_endpoints(text):

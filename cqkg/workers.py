@@ -92,7 +92,11 @@ class WorkerPool:
         if not worker.conn.poll(timeout):
             worker.process.kill()
             raise errors.EngineFailure(f"query worker did not start within {timeout:g} s")
-        status, payload = worker.conn.recv()
+        try:
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            raise errors.EngineFailure(f"query worker exited while starting (exit code {worker.process.exitcode})") from None
         if status != "ready":
             worker.process.join(timeout=5)
             kind, message = payload

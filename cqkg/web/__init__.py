@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     """
     from cqkg.web import compression, cors, errors, sparql, ui
     from cqkg.web.endpoint import Endpoint
+    from cqkg.web.response_cache import ResponseCache
 
     settings = settings or Settings.from_env()
     manifest = read_manifest(settings.build_dir)
@@ -39,4 +40,5 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     atexit.register(endpoint.close)
     for module in (errors, cors, compression, sparql, ui):
         module.init_app(app)
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
     return app

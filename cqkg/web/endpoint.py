@@ -1,8 +1,8 @@
-"""The endpoint's state between requests: worker pool, result cache, client limiter, dataset version.
+"""The endpoint's state between requests: worker pool, client limiter, dataset version.
 
 ``Endpoint.answer`` is the one path from a checked QueryRequest to a QueryResponse:
-from the cache if the same question was answered on this dataset version, else
-from a worker within the time limit.
+a worker answers within the time limit. (Repeated requests are answered before
+this, by the response cache in front of the app: ``cqkg.web.response_cache``.)
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import hashlib
 
 from cqkg.engines import QueryRequest, QueryResponse
 from cqkg.settings import Settings
-from cqkg.web.cache import ResultCache
 from cqkg.web.limits import ClientLimiter
 
 
@@ -20,7 +19,6 @@ class Endpoint:
 
     def __init__(self, settings: Settings, pool, version: str, named_graphs: list[str]):
         self.settings, self.pool, self.version, self.named_graphs = settings, pool, version, named_graphs
-        self.cache = ResultCache(settings.cache_entries, settings.cache_bytes)
         self.limiter = ClientLimiter(settings.max_client_queries)
 
     def etag(self, request: QueryRequest) -> str:
@@ -28,19 +26,14 @@ class Endpoint:
         key = repr((self.version, self.settings.engine, request)).encode("utf-8")
         return '"' + hashlib.sha256(key).hexdigest()[:32] + '"'
 
-    def answer(self, client: str, request: QueryRequest) -> tuple[QueryResponse, bool]:
-        """Return (the answer to ``request``, whether it came from the cache).
+    def answer(self, client: str, request: QueryRequest) -> QueryResponse:
+        """Return the answer to ``request``.
 
         Raises 429 when ``client`` has too many queries running, and the engine's
         errors (QueryError, QueryTimeoutError, ...).
         """
-        cached = self.cache.get(request)
-        if cached is not None:
-            return cached, True
         with self.limiter.slot(client):
-            response = self.pool.execute(request, timeout=self.settings.query_timeout)
-        self.cache.put(request, response, len(response.body) + len(request.query))
-        return response, False
+            return self.pool.execute(request, timeout=self.settings.query_timeout)
 
     def close(self) -> None:
         """Stop the worker processes."""
