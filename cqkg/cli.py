@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 from cqkg import __version__
+from cqkg.engines import ENGINES
 from cqkg.errors import CqkgError, ValidationFailed
+from cqkg.export import FORMATS, SELECTIONS
 from cqkg.settings import SETTINGS, Settings
 
 
@@ -61,12 +63,31 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.set_defaults(run=_stats)
 
+    export = commands.add_parser("export", help="write the release: dumps in every format, VoID, CSV tables")
+    export.add_argument("--out", type=Path, help="release folder (default: CQKG_DIST_DIR or <root>/dist)")
+    export.add_argument("--format", action="append", choices=[f.extension for f in FORMATS],
+                        help="only these formats (repeatable; default: all)")
+    export.add_argument("--select", action="append", choices=SELECTIONS,
+                        help="all graphs, asserted only or inferred only (repeatable; default: all)")
+    export.add_argument("--no-gzip", action="store_true", help="do not write gzip-compressed copies")
+    export.set_defaults(run=_export)
+
+    diff = commands.add_parser("diff", help="triples added and removed per graph between two releases")
+    diff.add_argument("old", type=Path, help="release folder, or .nq/.trig dump (optionally .gz)")
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--summary", action="store_true", help="only the counts per graph")
+    diff.set_defaults(run=_diff)
+
+    publish = commands.add_parser("publish", help="replace each named graph in an external store (Graph Store Protocol)")
+    publish.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store endpoint, e.g. http://host:7878/store")
+    publish.set_defaults(run=_publish)
+
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
     serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
     serve.add_argument("--threads", type=int, help="server threads (default: CQKG_THREADS or 8)")
     serve.add_argument("--workers", type=int, help="query worker processes (default: CQKG_WORKERS or 2)")
-    serve.add_argument("--engine", choices=("oxigraph", "rdflib"), help="query engine (default: CQKG_ENGINE or oxigraph)")
+    serve.add_argument("--engine", choices=ENGINES, help="query engine (default: CQKG_ENGINE or oxigraph)")
     serve.set_defaults(run=_serve)
 
     settings = commands.add_parser("settings", help="list every setting with its value and help")
@@ -124,13 +145,46 @@ def _stats(args, settings: Settings) -> int:
     return 0
 
 
+def _export(args, settings: Settings) -> int:
+    import time
+
+    from cqkg.build import ensure_built
+    from cqkg.release import release
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    ensure_built(settings.root, settings.build_dir, log=log)
+    started = time.perf_counter()
+    written = release(settings.build_dir, args.out or settings.dist_dir, tuple(args.select or ("all",)),
+                      args.format, not args.no_gzip, log=log)
+    log(f"exported {len(written)} files in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _diff(args, settings: Settings) -> int:
+    from cqkg.diff import diff, render
+    sys.stdout.write(render(diff(args.old, args.new), show_triples=not args.summary))
+    return 0
+
+
+def _publish(args, settings: Settings) -> int:
+    from cqkg.build import ensure_built
+    from cqkg.publish import publish
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    ensure_built(settings.root, settings.build_dir, log=log)
+    replaced = publish(settings.build_dir, args.to, log=log)
+    print(f"published {len(replaced)} graphs to {args.to}")
+    return 0
+
+
 def _serve(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
+    from cqkg.release import ensure_released
     from cqkg.web.serve import serve
     overrides = {name: getattr(args, name) for name in ("host", "port", "threads", "workers", "engine")
                  if getattr(args, name)}
     settings = Settings({**settings.values, **overrides})
-    ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    ensure_built(settings.root, settings.build_dir, log=log)
+    ensure_released(settings.build_dir, settings.dist_dir, log=log)
     serve(settings)
     return 0
 

@@ -5,7 +5,9 @@ union of the ontology, asserted and inferred graphs) and the same serialisers, s
 their answers can be compared byte for byte:
 
 - ``OxigraphEngine``: the embedded pyoxigraph store, opened read-only (the default);
-- ``RdflibEngine``: rdflib's SPARQL engine over ``dataset.nq`` (the reference).
+- ``RdflibEngine``: rdflib's SPARQL engine over ``dataset.nq`` (the reference);
+- ``RemoteEngine``: an external SPARQL store the build was published to
+  (``cqkg publish``), asked over HTTP with the same default graph.
 
 Engines never load anything from outside: pyoxigraph takes ``FROM`` as a choice
 among the store's graphs, and rdflib's graph loading is switched off. ``SERVICE``
@@ -26,7 +28,7 @@ from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
 from cqkg.guard import has_dataset_clause
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
 
-ENGINES = ("oxigraph", "rdflib")
+ENGINES = ("oxigraph", "rdflib", "remote")
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,17 @@ class QueryResponse:
     truncated: bool = False
 
 
-def make_engine(name: str, build_dir: Path):
-    """Return the engine called ``name`` ("oxigraph" or "rdflib") over the build in ``build_dir``."""
+def make_engine(name: str, build_dir: Path, **options):
+    """Return the engine called ``name`` over the build in ``build_dir``.
+
+    ``options`` go to the engine: the remote engine needs ``endpoint`` (and takes ``timeout``).
+    """
     if name == "oxigraph":
         return OxigraphEngine(build_dir)
     if name == "rdflib":
         return RdflibEngine(build_dir)
+    if name == "remote":
+        return RemoteEngine(build_dir, **options)
     raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
 
 
@@ -97,9 +104,9 @@ class OxigraphEngine:
     def _dataset(self, request: QueryRequest):
         """The query's dataset: the protocol's graphs, else the query's FROM clauses, else the default union."""
         if request.default_graphs or request.named_graphs:
-            default = [ox.NamedNode(g) for g in request.default_graphs] if request.default_graphs else self.union
-            named = [ox.NamedNode(g) for g in request.named_graphs] if request.named_graphs else None
-            return default, named
+            # As the protocol says: the request's graphs are the whole dataset (an absent list is empty).
+            return ([ox.NamedNode(g) for g in request.default_graphs or ()],
+                    [ox.NamedNode(g) for g in request.named_graphs or ()])
         if has_dataset_clause(request.query):
             return None, None
         return self.union, None
@@ -135,10 +142,12 @@ class RdflibEngine:
         """Run ``request``; raises QueryError (malformed) or NotAcceptableError."""
         from pyparsing import ParseException
 
-        if not (request.default_graphs or request.named_graphs) and has_dataset_clause(request.query):
+        if request.default_graphs or request.named_graphs:
+            dataset = self._view(request.default_graphs or (), request.named_graphs or ())
+        elif has_dataset_clause(request.query):
             dataset = self.full  # FROM picks graphs of the store; rdflib's graph loading is off
         else:
-            dataset = self._view(request.default_graphs or DEFAULT_UNION, request.named_graphs)
+            dataset = self._view(DEFAULT_UNION, None)
         try:
             with warnings.catch_warnings():
                 # rdflib 7's SPARQL engine calls Dataset.default_context and .contexts, which it deprecates.
@@ -178,6 +187,79 @@ class RdflibEngine:
                 self._views.clear()
             self._views[key] = view
         return self._views[key]
+
+
+class RemoteEngine:
+    """Answers queries from an external SPARQL endpoint holding the published dataset.
+
+    The query is sent as a form POST with the cqkg prefixes declared and, unless
+    the request or the query picks its own dataset, the three default-union graphs
+    as ``default-graph-uri``; the answer is re-serialised by cqkg, so formats, row
+    limits and errors behave as with the embedded engines.
+    """
+
+    name = "remote"
+
+    def __init__(self, build_dir: Path, endpoint: str, timeout: float = 30.0):
+        from cqkg.buildinfo import read_manifest
+
+        if not endpoint:
+            raise NotBuiltError("the remote engine needs CQKG_REMOTE_ENDPOINT (the store's SPARQL query URL)")
+        self.endpoint, self.timeout = endpoint, timeout
+        # The named graphs of the release, sent with the default graphs so GRAPH works as locally.
+        self.named = tuple(sorted(read_manifest(build_dir).get("graphs", {})))
+
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run ``request`` on the remote store; raises QueryError for a query it rejects, EngineFailure otherwise."""
+        import json
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        from cqkg.errors import EngineFailure
+
+        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        params = [("query", prologue + request.query)]
+        if request.default_graphs or request.named_graphs:
+            params += [("default-graph-uri", g) for g in request.default_graphs or ()]
+            params += [("named-graph-uri", g) for g in request.named_graphs or ()]
+        elif not has_dataset_clause(request.query):
+            params += [("default-graph-uri", g) for g in DEFAULT_UNION] + [("named-graph-uri", g) for g in self.named]
+        http_request = urllib.request.Request(
+            self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        try:
+            with urllib.request.urlopen(http_request, timeout=self.timeout) as response:
+                media, body = response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                detail = error.read().decode("utf-8", "replace").strip()[:1000]
+            if error.code == 400:
+                raise QueryError(f"malformed query: {detail}") from None
+            raise EngineFailure(f"remote store answered {error.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise EngineFailure(f"cannot reach the remote store {self.endpoint}: {getattr(error, 'reason', error)}") from None
+        if media == "application/n-triples":
+            return _graph(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), request)
+        data = json.loads(body)
+        if "boolean" in data:
+            return _boolean(bool(data["boolean"]), request)
+        variables = data["head"]["vars"]
+        rows = ([_json_term(binding.get(name)) for name in variables] for binding in data["results"]["bindings"])
+        return _solutions(variables, rows, request)
+
+
+def _json_term(term: dict | None):
+    """A SPARQL JSON results term as the neutral term tuple."""
+    if term is None:
+        return None
+    kind = {"typed-literal": "literal"}.get(term["type"], term["type"])
+    if kind != "literal":
+        return (kind, term["value"], None, None)
+    if "xml:lang" in term:
+        return ("literal", term["value"], serialize.RDF_LANGSTRING, term["xml:lang"])
+    return ("literal", term["value"], term.get("datatype", serialize.XSD_STRING), None)
 
 
 def _rdflib_term(term):

@@ -42,10 +42,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Project folder holding ontology/, data/ and sources/."),
     Setting("build_dir", Path, None,
             "Folder for the built dataset and store (default: <root>/build)."),
+    Setting("dist_dir", Path, None,
+            "Folder for the release: dumps, VoID description, CSV tables (default: <root>/dist)."),
     Setting("host", str, "127.0.0.1", "Address the server listens on."),
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("threads", int, 8, "Threads of the WSGI server (requests handled at once)."),
-    Setting("engine", str, "oxigraph", "Query engine: oxigraph (embedded store) or rdflib (reference)."),
+    Setting("engine", str, "oxigraph",
+            "Query engine: oxigraph (embedded store), rdflib (reference) or remote (CQKG_REMOTE_ENDPOINT)."),
+    Setting("remote_endpoint", str, "",
+            "SPARQL query URL of the external store the remote engine answers from."),
     Setting("workers", int, 2, "Query worker processes; a query past the time limit kills and replaces its worker."),
     Setting("query_timeout", float, 30.0,
             "Seconds a query may run before it is stopped and answered with 503."),
@@ -86,8 +91,9 @@ class Settings:
                 raise CqkgError(f"unknown setting {name!r}")
             if value is not None:
                 values[name] = value
-        if values["build_dir"] is None:
-            values["build_dir"] = Path(values["root"]) / "build"
+        for name, folder in (("build_dir", "build"), ("dist_dir", "dist")):
+            if values[name] is None:
+                values[name] = Path(values["root"]) / folder
         return cls(values)
 
     def __getattr__(self, name):

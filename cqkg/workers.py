@@ -31,10 +31,13 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes running engine ``engine_name`` over the build in ``build_dir``."""
+    """``size`` worker processes running engine ``engine_name`` over the build in ``build_dir``.
 
-    def __init__(self, engine_name: str, build_dir: Path, size: int = 2, start_timeout: float = 60.0):
-        self.engine_name, self.build_dir, self.size = engine_name, str(build_dir), size
+    ``options`` are passed to the engine (e.g. ``endpoint`` for the remote engine).
+    """
+
+    def __init__(self, engine_name: str, build_dir: Path, size: int = 2, start_timeout: float = 60.0, **options):
+        self.engine_name, self.build_dir, self.size, self.options = engine_name, str(build_dir), size, options
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         starting = [self._spawn() for _ in range(size)]
@@ -82,7 +85,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve_queries, args=(child, self.engine_name, self.build_dir),
+        process = _CONTEXT.Process(target=_serve_queries, args=(child, self.engine_name, self.build_dir, self.options),
                                    name="cqkg-query-worker", daemon=True)
         process.start()
         child.close()
@@ -123,12 +126,12 @@ class WorkerPool:
         threading.Thread(target=restart, name="cqkg-worker-restart", daemon=True).start()
 
 
-def _serve_queries(conn, engine_name: str, build_dir: str) -> None:
+def _serve_queries(conn, engine_name: str, build_dir: str, options: dict) -> None:
     """Worker process: open the engine, then answer requests from ``conn`` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from cqkg.engines import make_engine
     try:
-        engine = make_engine(engine_name, Path(build_dir))
+        engine = make_engine(engine_name, Path(build_dir), **options)
     except errors.CqkgError as error:
         conn.send(("error", (type(error).__name__, error.message)))
         return

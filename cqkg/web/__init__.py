@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     ``pool`` answers queries (default: a WorkerPool of settings.workers processes
     running settings.engine). Raises NotBuiltError when there is no build.
     """
-    from cqkg.web import compression, cors, errors, sparql, ui
+    from cqkg.web import compression, cors, dumps, errors, sparql, ui
     from cqkg.web.endpoint import Endpoint
     from cqkg.web.response_cache import ResponseCache
 
@@ -32,13 +32,14 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
         raise NotBuiltError(f"no built dataset in {settings.build_dir}: run `cqkg build` first")
     if pool is None:
         from cqkg.workers import WorkerPool
-        pool = WorkerPool(settings.engine, settings.build_dir, settings.workers)
+        options = {"endpoint": settings.remote_endpoint, "timeout": settings.query_timeout} if settings.engine == "remote" else {}
+        pool = WorkerPool(settings.engine, settings.build_dir, settings.workers, **options)
     app = Flask("cqkg")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     endpoint = Endpoint(settings, pool, manifest["fingerprint"][:16], sorted(manifest.get("graphs", {})))
     app.extensions["cqkg"] = endpoint
     atexit.register(endpoint.close)
-    for module in (errors, cors, compression, sparql, ui):
+    for module in (errors, cors, compression, sparql, dumps, ui):
         module.init_app(app)
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
     return app
