@@ -167,3 +167,24 @@ def _python_value(term: dict):
     if datatype == "boolean":
         return term["value"] == "true"
     return term["value"]
+
+
+NUMERIC_TYPES = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("decimal", "double", "float")}
+
+
+def normalized_rows(body: bytes) -> list[str]:
+    """The bindings of a SPARQL JSON body as sorted JSON strings, numbers compared by value.
+
+    Engines may write one xsd:decimal differently (31.0 and 31), so two answers are
+    compared on this form.
+    """
+    from decimal import Decimal
+
+    data = json.loads(body)
+    rows = []
+    for binding in data["results"]["bindings"]:
+        for term in binding.values():
+            if term.get("datatype") in NUMERIC_TYPES:
+                term["value"] = str(Decimal(term["value"]).normalize())
+        rows.append(json.dumps(binding, sort_keys=True, ensure_ascii=False))
+    return sorted(rows)

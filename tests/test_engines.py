@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from cqkg.engines import QueryRequest, make_engine
+from conftest import normalized_rows
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
 
@@ -18,26 +18,11 @@ def engines(build_dir):
     return {name: make_engine(name, build_dir) for name in ("oxigraph", "rdflib")}  # remote: test_publish.py
 
 
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("decimal", "double", "float")}
-
-
-def _rows(body: bytes) -> list[str]:
-    """The bindings, sorted, with numbers compared by value (31.0 and 31 are the same xsd:decimal)."""
-    data = json.loads(body)
-    rows = []
-    for binding in data["results"]["bindings"]:
-        for term in binding.values():
-            if term.get("datatype") in NUMERIC:
-                term["value"] = str(Decimal(term["value"]).normalize())
-        rows.append(json.dumps(binding, sort_keys=True, ensure_ascii=False))
-    return sorted(rows)
-
-
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
 def test_engines_agree(engines, path):
     request = QueryRequest(path.read_text(encoding="utf-8"))
     answers = {name: engine.execute(request) for name, engine in engines.items()}
-    oxigraph, rdflib = _rows(answers["oxigraph"].body), _rows(answers["rdflib"].body)
+    oxigraph, rdflib = normalized_rows(answers["oxigraph"].body), normalized_rows(answers["rdflib"].body)
     assert oxigraph == rdflib
     assert json.loads(answers["oxigraph"].body)["head"] == json.loads(answers["rdflib"].body)["head"]
 

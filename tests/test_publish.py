@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import http.server
-import json
 import shutil
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from cqkg.engines import QueryRequest, make_engine
 from cqkg.namespaces import DEFAULT_UNION
-from conftest import fetch, free_port, live_server
+from conftest import fetch, free_port, live_server, normalized_rows
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("decimal", "double", "float")}
 
 
 def _oxigraph_binary() -> str:
@@ -59,17 +56,6 @@ def fetch_ok(base: str) -> bool:
         return False
 
 
-def _rows(body: bytes) -> list[str]:
-    data = json.loads(body)
-    rows = []
-    for binding in data["results"]["bindings"]:
-        for term in binding.values():
-            if term.get("datatype") in NUMERIC:
-                term["value"] = str(Decimal(term["value"]).normalize())
-        rows.append(json.dumps(binding, sort_keys=True, ensure_ascii=False))
-    return sorted(rows)
-
-
 @pytest.fixture(scope="module")
 def published(store, build_dir, cli):
     result = cli("publish", "--to", store + "/store", build_dir=build_dir)
@@ -93,7 +79,7 @@ def test_every_query_gives_the_same_answer_from_the_store(published, store, buil
         remote = fetch(store + "/query", data=urllib.parse.urlencode(params).encode(),
                        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
         assert remote.status == 200, f"{path.name}: {remote.text}"
-        assert _rows(remote.body) == _rows(local.execute(QueryRequest(text)).body), path.name
+        assert normalized_rows(remote.body) == normalized_rows(local.execute(QueryRequest(text)).body), path.name
 
 
 def test_publishing_twice_replaces_rather_than_adds(published, store, build_dir, cli, kg):
@@ -149,7 +135,7 @@ def test_endpoint_answers_from_the_remote_store(published, store, build_dir, tmp
             text = path.read_text(encoding="utf-8")
             answer = fetch(server.sparql, data=text.encode(), headers={"Content-Type": "application/sparql-query"})
             assert answer.status == 200, f"{path.name}: {answer.text}"
-            assert _rows(answer.body) == _rows(local.execute(QueryRequest(text)).body), path.name
+            assert normalized_rows(answer.body) == normalized_rows(local.execute(QueryRequest(text)).body), path.name
         # the same safety rules: no update, no unlisted SERVICE, parser errors are 400
         assert fetch(server.sparql + "?" + urllib.parse.urlencode({"query": "DROP ALL"})).status == 403
         service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"

@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 
 
-class ResultCache:
+class LRUCache:
     """Keeps at most ``max_entries`` values whose sizes sum to at most ``max_bytes``."""
 
     def __init__(self, max_entries: int, max_bytes: int):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from cqkg.web.cache import ResultCache
+from cqkg.web.cache import LRUCache
 
 CACHED_PATHS = ("/sparql",)
 
@@ -22,7 +22,7 @@ class ResponseCache:
 
     def __init__(self, app, max_entries: int, max_bytes: int, max_body: int):
         self.app, self.max_body = app, max_body
-        self.cache = ResultCache(max_entries, max_bytes)
+        self.cache = LRUCache(max_entries, max_bytes)
 
     def __call__(self, environ, start_response):
         key = self._key(environ)
