@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     ``pool`` answers queries (default: a WorkerPool of settings.workers processes
     running settings.engine). Raises NotBuiltError when there is no build.
     """
-    from cqkg.web import compression, cors, dumps, errors, sparql, ui
+    from cqkg.web import compression, cors, dumps, errors, reconcile, sparql, ui
     from cqkg.web.endpoint import Endpoint
     from cqkg.web.response_cache import ResponseCache
 
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     endpoint = Endpoint(settings, pool, manifest["fingerprint"][:16], sorted(manifest.get("graphs", {})))
     app.extensions["cqkg"] = endpoint
     atexit.register(endpoint.close)
-    for module in (errors, cors, compression, sparql, dumps, ui):
+    for module in (errors, cors, compression, sparql, dumps, reconcile, ui):
         module.init_app(app)
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
     return app
