@@ -82,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store endpoint, e.g. http://host:7878/store")
     publish.set_defaults(run=_publish)
 
+    link = commands.add_parser("link", help="propose links from an external dump (TSV), or accept reviewed ones",
+                               description="`cqkg link DUMP` proposes matches; `cqkg link accept TSV` writes the accepted ones.")
+    link.add_argument("paths", nargs="+", metavar="DUMP | accept TSV")
+    link.add_argument("--format", choices=("wikidata", "ror", "geonames", "rdf"), help="dump format (default: from the name)")
+    link.add_argument("--out", type=Path, help="proposals TSV (default: links.tsv) or, with accept, the links file")
+    link.add_argument("--threshold", type=int, default=80, help="score at or above which a row is pre-accepted")
+    link.set_defaults(run=_link)
+
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
     serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
@@ -172,6 +180,38 @@ def _publish(args, settings: Settings) -> int:
     ensure_built(settings.root, settings.build_dir, log=log)
     replaced = publish(settings.build_dir, args.to, log=log)
     print(f"published {len(replaced)} graphs to {args.to}")
+    return 0
+
+
+def _link(args, settings: Settings) -> int:
+    from cqkg.build import ensure_built
+    from cqkg.store import KnowledgeGraph
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    ensure_built(settings.root, settings.build_dir, log=log)
+    kg = KnowledgeGraph.open(settings.build_dir)
+    if args.paths[0] == "accept":
+        return _link_accept(args, settings, kg)
+    if len(args.paths) != 1:
+        raise CqkgError("give one dump to link (or: cqkg link accept TSV)")
+    from cqkg.link.run import guess_format, propose
+    dump = Path(args.paths[0])
+    propose(kg, dump, args.format or guess_format(dump), args.out or Path("links.tsv"), args.threshold, log=log)
+    return 0
+
+
+def _link_accept(args, settings: Settings, kg) -> int:
+    from cqkg.link.review import accept
+    if len(args.paths) != 2:
+        raise CqkgError("usage: cqkg link accept PROPOSALS.tsv [--out data/links/NAME.trig]")
+    tsv = Path(args.paths[1])
+    out = args.out or settings.root / "data" / "links" / (tsv.stem + "-accepted.trig")
+    existing = {}
+    for row in kg.select("SELECT ?e ?x WHERE { ?e skos:exactMatch|owl:sameAs|skos:closeMatch ?x }"):
+        existing.setdefault(row["e"], set()).add(row["x"])
+    written, problems = accept(tsv, out, existing)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{written} links written to {out}" if written else "no link accepted")
     return 0
 
 

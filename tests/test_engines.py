@@ -10,7 +10,8 @@ import pytest
 from cqkg.engines import QueryRequest, make_engine
 from conftest import normalized_rows
 
-QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
+QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq")) + sorted(
+    (Path(__file__).resolve().parent.parent / "queries" / "checks").glob("*.rq"))  # not federated/: it calls out
 
 
 @pytest.fixture(scope="module")
