@@ -19,7 +19,9 @@ $(VENV)/.installed: pyproject.toml
 serve: install          ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install           ## run the whole test suite
+test: install           ## run the whole test suite (installs OpenRefine for its end-to-end test when run as root)
+	@command -v openrefine >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openrefine >/dev/null) || true
 	$(BIN)/python -m pytest
 
 build: install          ## validate, reason and write build/ (skipped when current)
@@ -35,6 +37,7 @@ bench: install          ## benchmarks (not part of make test): writes docs/bench
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.link
 
 clean:
 	rm -rf build dist .pytest_cache
