@@ -64,7 +64,7 @@ def published(store, build_dir, cli):
 
 
 def test_publish_replaces_every_graph(published, store, kg):
-    assert "published 39 graphs" in published.stdout
+    assert f"published {len(kg.manifest['graphs'])} graphs" in published.stdout
     answer = fetch(store + "/query?" + urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}),
                    headers={"Accept": "application/sparql-results+json"})
     assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == kg.manifest["quads"]
@@ -95,7 +95,7 @@ def test_unreachable_store_is_a_clear_error(build_dir, cli):
     assert "cannot reach" in result.stderr and "no graph was replaced" in result.stderr
 
 
-def test_store_failing_midway_reports_what_was_replaced(build_dir, cli):
+def test_store_failing_midway_reports_what_was_replaced(build_dir, cli, kg):
     accepted = []
 
     class FlakyStore(http.server.BaseHTTPRequestHandler):
@@ -124,7 +124,7 @@ def test_store_failing_midway_reports_what_was_replaced(build_dir, cli):
         server.server_close()
     assert result.returncode == 2
     assert "answered 500" in result.stderr and "disk full" in result.stderr
-    assert "3 of 39 graphs were already replaced" in result.stderr
+    assert f"3 of {len(kg.manifest['graphs'])} graphs were already replaced" in result.stderr
 
 
 def test_endpoint_answers_from_the_remote_store(published, store, build_dir, tmp_path):
