@@ -19,9 +19,11 @@ $(VENV)/.installed: pyproject.toml
 serve: install          ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install           ## run the whole test suite (installs OpenRefine for its end-to-end test when run as root)
-	@command -v openrefine >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openrefine >/dev/null) || true
+test: install           ## run the whole test suite (as root, first installs OpenRefine and Chromium for the end-to-end tests)
+	@for tool in openrefine chromium; do \
+		command -v $$tool >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null) || true; \
+	done
 	$(BIN)/python -m pytest
 
 build: install          ## validate, reason and write build/ (skipped when current)
