@@ -6,7 +6,8 @@
 - ``cqkg-<selection>.{ttl,nt,jsonld,rdf}``: triples of the selection's default
   graph (the union of ontology, asserted and inferred, as the endpoint queries);
 - optionally each of them gzip-compressed (no timestamp, so the bytes are stable);
-- ``context.jsonld``: the JSON-LD context the JSON-LD dump uses.
+- ``context.jsonld``: the JSON-LD context the JSON-LD dump uses (and includes, so
+  it reads without fetching anything).
 
 Selections: ``all`` (every graph), ``asserted`` (everything but the inferred graph)
 and ``inferred`` (the inferred graph only). Quads are written sorted; the dataset
@@ -82,9 +83,41 @@ def default_graph_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
 def serialize(quads: list[ox.Quad], fmt: DumpFormat) -> bytes:
     """The bytes of ``quads`` in ``fmt`` (for triple formats: their default-graph triples)."""
     items = quads if fmt.quads else default_graph_triples(quads)
+    if fmt.rdf_format == ox.RdfFormat.JSON_LD:
+        return _compact_json_ld(json.loads(ox.serialize(items, format=fmt.rdf_format)))
     if fmt.rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
         return ox.serialize(items, format=fmt.rdf_format)
     return ox.serialize(items, format=fmt.rdf_format, prefixes=PREFIXES)
+
+
+def _compact_json_ld(expanded: list) -> bytes:
+    """Expanded JSON-LD made readable: IRIs written as prefix:local under the published context.
+
+    The context (the same as context.jsonld) is included, so the file stands alone.
+    """
+    namespaces = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, namespace in namespaces:
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key in ("@id", "@type") and isinstance(value, str):
+                    out[key] = compact(value)
+                else:
+                    out[key if key.startswith("@") else compact(key)] = walk(value)
+            return out
+        return node
+
+    document = {"@context": PREFIXES, "@graph": walk(expanded)}
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def export(build_dir: Path, out_dir: Path, selections=("all",), extensions=None, compress: bool = False,

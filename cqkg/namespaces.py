@@ -74,6 +74,7 @@ PREFIXES = {
     "cqsrc": ID + "source/",
     "cqstat": ID + "indicator/",
     "cqweb": ID + "website/",
+    "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": "http://purl.org/dc/terms/",
     "geo": "http://www.opengis.net/ont/geosparql#",
     "org": "http://www.w3.org/ns/org#",
@@ -88,6 +89,7 @@ PREFIXES = {
     "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
     "sh": "http://www.w3.org/ns/shacl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "void": "http://rdfs.org/ns/void#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 

@@ -83,8 +83,10 @@ def render(figures: dict) -> str:
     lab = figures["labels"]
     out += [f"Labels: {lab['entities']} entities, {lab['with_en']} with en, {lab['with_zh']} with zh "
             f"({lab['zh_working_translation']} zh working translations)"]
-    out += ["", "Links per class and target:"]
-    out += [f"  {row['linked']:5d}  {shorten(row['class'])} → {row['target']}" for row in figures["links"]] or ["  none"]
+    out += ["", "Link coverage per class and target (entities linked / entities of the class):"]
+    totals = figures["entities_per_class"]
+    out += [f"  {row['linked']:3d}/{totals.get(row['class'], 0):<3d} {row['linked'] / max(totals.get(row['class'], 1), 1):5.0%}  "
+            f"{shorten(row['class'])} → {row['target']}" for row in figures["links"]] or ["  none"]
     out += ["", "Quads per graph:"]
     out += [f"  {count:6d}  {shorten(graph)}" for graph, count in figures["quads_per_graph"].items()]
     return "\n".join(out) + "\n"

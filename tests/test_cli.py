@@ -104,6 +104,7 @@ def test_stats(cli, build_dir):
     assert result.returncode == 0
     assert "Sentences: 33, cited by facts: 33" in result.stdout
     assert "Observations: 19 (1 lower bounds)" in result.stdout
+    assert "14/17    82%  cq:PublicUniversity → ror" in result.stdout
     figures = json.loads(cli("stats", "--json", build_dir=build_dir).stdout)
     assert figures["entities_per_class"]["https://w3id.org/cqkg/def/District"] == 26
     assert figures["labels"]["with_en"] == figures["labels"]["with_zh"] == figures["labels"]["entities"]
