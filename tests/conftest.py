@@ -75,39 +75,69 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(build_dir: Path, log_dir: Path, **settings):
-    """Start ``cqkg serve`` on a free port with ``settings`` (CQKG_* names, lower-case); stop it on exit."""
-    port = free_port()
-    env = dict(os.environ, CQKG_ROOT=str(ROOT), CQKG_BUILD_DIR=str(build_dir), CQKG_PORT=str(port))
-    env.update({"CQKG_" + name.upper(): str(value) for name, value in settings.items()})
-    log_path = log_dir / f"server-{port}.log"
+def running_process(command: list[str], ready, log_path: Path, timeout: float = 60, env: dict | None = None):
+    """Start ``command`` (output to ``log_path``), wait until ``ready()`` is true, yield the process, stop it.
+
+    Raises RuntimeError with the process's output if it exits or is not ready within ``timeout`` seconds.
+    """
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-m", "cqkg.cli", "serve"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(server, deadline=time.monotonic() + 60)
-            yield server
+            deadline = time.monotonic() + timeout
+            while not _is_ready(ready):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start:\n" + log_path.read_text(encoding="utf-8"))
+                time.sleep(0.1)
+            yield process
         finally:
             process.terminate()
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
 
 
-def _wait_until_up(server: LiveServer, deadline: float) -> None:
-    while True:
-        try:
-            with urllib.request.urlopen(server.base + "/healthz", timeout=1) as response:
-                json.load(response)
-                return
-        except OSError:
-            if server.process.poll() is not None or time.monotonic() > deadline:
-                server.process.kill()
-                raise RuntimeError("server did not start:\n" + server.log()) from None
-            time.sleep(0.1)
+def _is_ready(ready) -> bool:
+    try:
+        return bool(ready())
+    except OSError:
+        return False
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server program (PyPI package 'oxigraph', a test dependency)."""
+    import shutil
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed: pip install -e '.[test]'")
+    return found
+
+
+@contextmanager
+def oxigraph_server(folder: Path, read_only: bool = False):
+    """Oxigraph's own SPARQL server over the store in ``folder``/data on a free loopback port; yields its base URL."""
+    import urllib.parse
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--location", str(folder / "data"),
+               "--bind", f"127.0.0.1:{port}"]
+    with running_process(command, lambda: fetch(base + "/query?query=" + urllib.parse.quote("ASK {}"), timeout=1).status == 200,
+                         folder / "oxigraph.log", timeout=30):
+        yield base
+
+
+@contextmanager
+def live_server(build_dir: Path, log_dir: Path, **settings):
+    """Start ``cqkg serve`` on a free port with ``settings`` (CQKG_* names, lower-case); stop it on exit."""
+    port = free_port()
+    env = dict(os.environ, CQKG_ROOT=str(ROOT), CQKG_BUILD_DIR=str(build_dir), CQKG_PORT=str(port))
+    env.update({"CQKG_" + name.upper(): str(value) for name, value in settings.items()})
+    base = f"http://127.0.0.1:{port}"
+    log_path = log_dir / f"server-{port}.log"
+    with running_process([sys.executable, "-m", "cqkg.cli", "serve"], lambda: fetch(base + "/healthz", timeout=1).status == 200,
+                         log_path, env=env) as process:
+        yield LiveServer(base, process, log_path)
 
 
 @pytest.fixture(scope="session")

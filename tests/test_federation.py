@@ -7,14 +7,11 @@ Every query in queries/federated/ is run with Wikidata's endpoint IRI replaced b
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import fetch, free_port, live_server, sparql_json_rows
-from test_publish import _oxigraph_binary
+from conftest import fetch, live_server, oxigraph_binary, oxigraph_server, sparql_json_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -24,27 +21,11 @@ WIKIDATA = "https://query.wikidata.org/sparql"
 def wikidata_like(tmp_path_factory):
     """Oxigraph's server on loopback holding tests/fixtures/federation/wikidata-sample.nt."""
     folder = tmp_path_factory.mktemp("wikidata-like")
-    subprocess.run([_oxigraph_binary(), "load", "--location", str(folder / "data"), "--file",
+    subprocess.run([oxigraph_binary(), "load", "--location", str(folder / "data"), "--file",
                     str(ROOT / "tests" / "fixtures" / "federation" / "wikidata-sample.nt")], check=True,
                    capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([_oxigraph_binary(), "serve-read-only", "--location", str(folder / "data"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if fetch(url + "?query=" + urllib.parse.quote("ASK {}"), timeout=1).status == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the Wikidata-like server did not start")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(folder, read_only=True) as base:
+        yield base + "/query"
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 import urllib.parse
 import uuid
 
 import pytest
 
-from conftest import fetch, free_port
+from conftest import fetch, free_port, running_process
 
 OPENREFINE = shutil.which("openrefine")
 pytestmark = pytest.mark.skipif(OPENREFINE is None, reason="OpenRefine is not installed (apt-get install openrefine; .ci/run does)")
@@ -25,29 +24,11 @@ def refine(tmp_path_factory):
     """OpenRefine on a free loopback port with an empty workspace; yields its base URL."""
     port = free_port()
     workspace = tmp_path_factory.mktemp("openrefine")
-    log = open(workspace / "openrefine.log", "w", encoding="utf-8")
-    process = subprocess.Popen([OPENREFINE, "-p", str(port), "-i", "127.0.0.1", "-d", str(workspace),
-                                "-x", "refine.headless=true", "run"], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if fetch(base + "/command/core/get-csrf-token", timeout=2).status == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            raise RuntimeError((workspace / "openrefine.log").read_text())
-        time.sleep(0.5)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    command = [OPENREFINE, "-p", str(port), "-i", "127.0.0.1", "-d", str(workspace), "-x", "refine.headless=true", "run"]
+    with running_process(command, lambda: fetch(base + "/command/core/get-csrf-token", timeout=2).status == 200,
+                         workspace / "openrefine.log", timeout=120):
+        yield base
 
 
 def _token(refine: str) -> str:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import http.server
-import shutil
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -15,45 +11,16 @@ import pytest
 
 from cqkg.engines import QueryRequest, make_engine
 from cqkg.namespaces import DEFAULT_UNION
-from conftest import fetch, free_port, live_server, normalized_rows
+from conftest import fetch, free_port, live_server, normalized_rows, oxigraph_server
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
-
-
-def _oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed: pip install -e '.[test]'")
-    return found
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """Oxigraph's own server on a free loopback port, with an empty read-write store."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("oxigraph")
-    log = open(folder / "server.log", "w", encoding="utf-8")
-    process = subprocess.Popen([_oxigraph_binary(), "serve", "--location", str(folder / "data"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while fetch_ok(base) is False:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            raise RuntimeError((folder / "server.log").read_text())
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
-
-
-def fetch_ok(base: str) -> bool:
-    try:
-        return fetch(base + "/query?query=" + urllib.parse.quote("ASK {}"), timeout=1).status == 200
-    except OSError:
-        return False
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
