@@ -19,10 +19,10 @@ $(VENV)/.installed: pyproject.toml
 serve: install          ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install           ## run the whole test suite (as root, first installs OpenRefine and Chromium for the end-to-end tests)
-	@for tool in openrefine chromium; do \
-		command -v $$tool >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null) || true; \
+test: install           ## run the whole test suite (as root, first installs OpenRefine, Chromium and R's SPARQL client)
+	@for pair in openrefine:openrefine chromium:chromium Rscript:r-cran-sparql; do \
+		command -v $${pair%%:*} >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pair##*:} >/dev/null) || true; \
 	done
 	$(BIN)/python -m pytest
 
