@@ -16,6 +16,6 @@ def read_manifest(build_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def dataset_version(build_dir: Path) -> str:
-    """A short identifier of the built dataset's content (16 hex digits of the inputs' fingerprint)."""
-    return read_manifest(build_dir).get("fingerprint", "unbuilt")[:16]
+def short_version(manifest: dict) -> str:
+    """A short identifier of a built dataset's content: 16 hex digits of its inputs' fingerprint."""
+    return manifest.get("fingerprint", "unbuilt")[:16]

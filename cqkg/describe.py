@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.namespaces import BASE, GRAPH, ID, PREFIXES
+from cqkg.namespaces import BASE, GRAPH, ID, PREFIXES, REGISTRIES
 
 DATASET = ID + "dataset/cqkg"
 VOID = "http://rdfs.org/ns/void#"
@@ -26,11 +26,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ENDPOINT = BASE + "sparql"
 DOWNLOADS = BASE + "dumps/"
-LINK_TARGETS = {  # registry: (IRI prefix of its entities, IRI of the registry as a data set)
-    "wikidata": ("http://www.wikidata.org/entity/", "http://www.wikidata.org/"),
-    "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
-    "ror": ("https://ror.org/", "https://ror.org/"),
-}
 LINK_PREDICATES = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
                    "http://www.w3.org/2004/02/skos/core#closeMatch")
 MEDIA_TYPE_IRIS = "https://www.iana.org/assignments/media-types/"
@@ -92,7 +87,7 @@ def _class_partitions(store: ox.Store) -> list[ox.Triple]:
 
 def _link_sets(store: ox.Store) -> list[ox.Triple]:
     triples = []
-    for name, (prefix, registry) in LINK_TARGETS.items():
+    for name, (prefix, registry) in REGISTRIES.items():
         for predicate in LINK_PREDICATES:
             [row] = list(store.query(f"""
                 SELECT (COUNT(*) AS ?n) WHERE {{

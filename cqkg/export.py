@@ -121,14 +121,15 @@ def _compact_json_ld(expanded: list) -> bytes:
 
 
 def export(build_dir: Path, out_dir: Path, selections=("all",), extensions=None, compress: bool = False,
-           log=lambda message: None) -> list[Path]:
+           log=lambda message: None, quads: list[ox.Quad] | None = None) -> list[Path]:
     """Write the dumps of ``selections`` in the formats ``extensions`` (default: all) to ``out_dir``.
 
-    Returns the paths written, in order. ``log`` receives one line per file.
+    ``quads`` are the dataset's, if the caller already read them. Returns the paths
+    written, in order. ``log`` receives one line per file.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    quads = dataset_quads(build_dir)
+    quads = quads if quads is not None else dataset_quads(build_dir)
     formats = [FORMATS_BY_EXTENSION[e] for e in extensions] if extensions else list(FORMATS)
     written = [_write(out_dir / CONTEXT_FILE, _context(), log)]
     for selection in selections:

@@ -53,6 +53,13 @@ ENTITY_KINDS = (
     "source", "website",
 )
 
+#: External registries cqkg links to: name → (IRI prefix of their entities, IRI of the registry itself).
+REGISTRIES = {
+    "wikidata": ("http://www.wikidata.org/entity/", "https://www.wikidata.org/"),
+    "ror": ("https://ror.org/", "https://ror.org/"),
+    "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
+}
+
 #: Prefixes offered to SPARQL queries and used when writing Turtle.
 PREFIXES = {
     "cq": DEF,

@@ -23,11 +23,12 @@ def release(build_dir: Path, out_dir: Path, selections=("all",), extensions=None
             log=lambda message: None) -> list[Path]:
     """Write the release of the build in ``build_dir`` to ``out_dir``; return the files written."""
     out_dir = Path(out_dir)
-    written = export(build_dir, out_dir, selections, extensions, compress, log)
+    quads = dataset_quads(build_dir)
+    written = export(build_dir, out_dir, selections, extensions, compress, log, quads=quads)
     dumps = [(p, "application/gzip" if p.name.endswith(".gz") else MEDIA_TYPES[p.suffix])
              for p in written if p.name != CONTEXT_FILE]
     void = out_dir / "void.ttl"
-    void.write_bytes(void_description(dataset_quads(build_dir), dumps))
+    void.write_bytes(void_description(quads, dumps))
     log(f"wrote {void}")
     written.append(void)
     written += write_tables(KnowledgeGraph.open(build_dir), out_dir / "csv", log)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.buildinfo import STORE, read_manifest
+from cqkg.buildinfo import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError, QueryError
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
 
@@ -35,7 +35,7 @@ class KnowledgeGraph:
     @property
     def version(self) -> str:
         """A short identifier of the dataset's content (the inputs' fingerprint)."""
-        return self.manifest.get("fingerprint", "unknown")[:16]
+        return short_version(self.manifest)
 
     def query(self, sparql: str):
         """Run a SPARQL query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.

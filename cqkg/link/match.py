@@ -39,8 +39,6 @@ KIND_OF_CLASS = {  # our class (local name) → kind, most specific first
     "Place": "place", "Expo": "event",
 }
 RELATED = {frozenset({"university", "research"})}
-REGISTRY_PREFIXES = {"wikidata": "http://www.wikidata.org/entity/", "ror": "https://ror.org/",
-                     "geonames": "https://sws.geonames.org/"}
 
 
 @dataclass

@@ -15,11 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from cqkg.errors import CqkgError
-from cqkg.link.match import REGISTRY_PREFIXES, Proposal
-from cqkg.namespaces import CURATED_GRAPH, GRAPH
+from cqkg.link.match import Proposal
+from cqkg.namespaces import CURATED_GRAPH, GRAPH, REGISTRIES
 
 COLUMNS = ("accept", "score", "entity", "entity_label", "external", "external_label", "evidence", "source")
-REGISTRIES = {"wikidata": "https://www.wikidata.org/", "ror": "https://ror.org/", "geonames": "https://www.geonames.org/"}
 
 
 def write_tsv(proposals: list[Proposal], path: Path, threshold: int) -> None:
@@ -43,12 +42,12 @@ def accept(tsv: Path, out: Path, existing_links: dict[str, set[str]], today: dat
         if row["accept"].strip().lower() != "yes":
             continue
         entity, external = row["entity"], row["external"]
-        registry = next((name for name, prefix in REGISTRY_PREFIXES.items() if external.startswith(prefix)), None)
+        registry = next((name for name, (prefix, _) in REGISTRIES.items() if external.startswith(prefix)), None)
         if registry is None:
             problems.append(f"{entity}: {external} is in no known registry; skipped")
             continue
         current = {x for x in existing_links.get(entity, set()) | seen.get(entity, set())
-                   if x.startswith(REGISTRY_PREFIXES[registry])}
+                   if x.startswith(REGISTRIES[registry][0])}
         if external in current:
             problems.append(f"{entity}: already linked to {external}; skipped")
             continue
@@ -75,7 +74,7 @@ def _read(tsv: Path) -> list[dict]:
 def _write_trig(out: Path, accepted: list[tuple], today: date) -> None:
     source = accepted[0][2] if len({a[2] for a in accepted}) == 1 else "mixed"
     graph = f"{GRAPH}links/{source}-accepted"
-    registries = sorted({REGISTRIES[a[2]] for a in accepted})
+    registries = sorted({REGISTRIES[a[2]][1] for a in accepted})
     lines = [f"# {out.name} — links accepted with `cqkg link accept` on {today.isoformat()}.",
              "# Facts: each row was proposed by `cqkg link` from the registry's dump and accepted by a reviewer;",
              "# the comment after each link keeps the score and evidence of the proposal.", "",

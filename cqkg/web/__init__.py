@@ -11,7 +11,7 @@ import atexit
 
 from flask import Flask
 
-from cqkg.buildinfo import STORE, read_manifest
+from cqkg.buildinfo import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError
 from cqkg.settings import Settings
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
         pool = WorkerPool(settings.engine, settings.build_dir, settings.workers, **options)
     app = Flask("cqkg")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    endpoint = Endpoint(settings, pool, manifest["fingerprint"][:16], sorted(manifest.get("graphs", {})))
+    endpoint = Endpoint(settings, pool, short_version(manifest), sorted(manifest.get("graphs", {})))
     app.extensions["cqkg"] = endpoint
     atexit.register(endpoint.close)
     for module in (errors, cors, compression, sparql, dumps, reconcile, ui):

@@ -14,17 +14,14 @@ class LRUCache:
         self._items: OrderedDict = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key):
         """Return the value cached under ``key`` (and mark it recently used), or None."""
         with self._lock:
             item = self._items.get(key)
             if item is None:
-                self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
             return item[0]
 
     def put(self, key, value, size: int) -> None:
