@@ -26,10 +26,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg import __version__
-from cqkg.buildinfo import DATASET, MANIFEST, STORE, read_manifest
+from cqkg.buildinfo import DATASET, DEFAULT_GRAPH_KEY, MANIFEST, STORE, read_manifest
 from cqkg.errors import ValidationFailed
 from cqkg.load import Inputs, input_files, load_inputs, to_graph, to_oxigraph, to_rdflib
-from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from cqkg.namespaces import ASSERTED_GRAPH, DEFAULT_UNION, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from cqkg.provenance import check_graph_names, entity_provenance
 from cqkg.reason import inferred_triples
 from cqkg.validate import Report, validate
@@ -95,11 +95,12 @@ def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: 
     quads = _dataset_quads(inputs, asserted, inferred)
     step = time.perf_counter()
     graph_counts = _write(build_dir, quads)
+    default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
     timings["write_s"] = _lap(step)
     timings["total_s"] = _lap(started)
     manifest = {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
-        "quads": sum(graph_counts.values()), "validation": counts, "timings": timings,
+        "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples, "validation": counts, "timings": timings,
     }
     (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     log(f"built {manifest['quads']} quads in {len(graph_counts)} graphs into {build_dir} ({timings['total_s']} s)")
@@ -134,6 +135,10 @@ def _dataset_quads(inputs: Inputs, asserted, inferred) -> list[ox.Quad]:
         name = ox.NamedNode(graph_iri)
         quads += [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph]
     quads += inputs.data
+    # The default graph, stored as such so that any SPARQL store loading the dump (and
+    # our engines) answers a query without FROM from the union, and FROM works natively.
+    union = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value in DEFAULT_UNION}
+    quads += [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union]
     return quads
 
 
@@ -150,7 +155,8 @@ def _write(build_dir: Path, quads: list[ox.Quad]) -> dict[str, int]:
     store.optimize()
     counts = {}
     for quad in store.quads_for_pattern(None, None, None, None):
-        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else DEFAULT_GRAPH_KEY
+        counts[name] = counts.get(name, 0) + 1
     del store
     target = build_dir / STORE
     shutil.rmtree(target, ignore_errors=True)

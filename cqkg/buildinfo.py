@@ -8,6 +8,8 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 DATASET = "dataset.nq"
 STORE = "store"
+#: The key of the default graph (the union of ontology, asserted and inferred) in the manifest's graph counts.
+DEFAULT_GRAPH_KEY = "default"
 
 
 def read_manifest(build_dir: Path) -> dict:

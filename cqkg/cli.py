@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from cqkg import __version__
-from cqkg.engines import ENGINES
+from cqkg.query.engines import ENGINES
 from cqkg.errors import CqkgError, ValidationFailed
 from cqkg.export import FORMATS, SELECTIONS
 from cqkg.settings import SETTINGS, Settings
@@ -93,8 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
     serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
-    serve.add_argument("--threads", type=int, help="server threads (default: CQKG_THREADS or 8)")
-    serve.add_argument("--workers", type=int, help="query worker processes (default: CQKG_WORKERS or 2)")
+    serve.add_argument("--fronts", type=int, help="web server processes (default: CQKG_FRONTS or 2)")
+    serve.add_argument("--threads", type=int, help="threads per web server process (default: CQKG_THREADS or 16)")
+    serve.add_argument("--workers", type=int, help="query worker processes per web server process (default: CQKG_WORKERS or 2)")
     serve.add_argument("--engine", choices=ENGINES, help="query engine (default: CQKG_ENGINE or oxigraph)")
     serve.set_defaults(run=_serve)
 
@@ -219,7 +220,7 @@ def _serve(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
     from cqkg.release import ensure_released
     from cqkg.web.serve import serve
-    overrides = {name: getattr(args, name) for name in ("host", "port", "threads", "workers", "engine")
+    overrides = {name: getattr(args, name) for name in ("host", "port", "fronts", "threads", "workers", "engine")
                  if getattr(args, name)}
     settings = Settings({**settings.values, **overrides})
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731

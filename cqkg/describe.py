@@ -42,7 +42,8 @@ def void_description(quads: list[ox.Quad], dumps: list[tuple[Path, str]]) -> byt
     triples += _distributions(dumps)
     dataset = ox.NamedNode(DATASET)
     union = len({(q.subject, q.predicate, q.object) for q in quads
-                 if q.graph_name.value in (GRAPH + "ontology", GRAPH + "asserted", GRAPH + "inferred")})
+                 if isinstance(q.graph_name, ox.NamedNode)
+                 and q.graph_name.value in (GRAPH + "ontology", GRAPH + "asserted", GRAPH + "inferred")})
     triples += [
         ox.Triple(dataset, _v("triples"), _int(union)),
         ox.Triple(dataset, _v("sparqlEndpoint"), ox.NamedNode(ENDPOINT)),
@@ -61,7 +62,8 @@ def _own_metadata(store: ox.Store) -> list[ox.Triple]:
 def _graph_subsets(quads: list[ox.Quad]) -> list[ox.Triple]:
     counts: dict[str, int] = {}
     for quad in quads:
-        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+        if isinstance(quad.graph_name, ox.NamedNode):
+            counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
     triples = []
     for graph, count in counts.items():
         node = ox.NamedNode(f"{DATASET}-graph-{_slug(graph)}")

@@ -69,3 +69,21 @@ class EngineFailure(CqkgError):
     """The query engine failed (not the client's fault); logged and answered with 500."""
 
     http_status = 500
+
+
+class MemoryLimitError(CqkgError):
+    """The query needed more memory than a query may use, and was stopped."""
+
+    http_status = 503
+
+
+class ServiceCallFailed(CqkgError):
+    """A SERVICE endpoint on the allow-list failed; what it answered is not passed on."""
+
+    http_status = 502
+
+
+class ClientGone(CqkgError):
+    """The client closed its connection while its query ran; the query was stopped."""
+
+    http_status = 503

@@ -63,20 +63,26 @@ def dataset_quads(build_dir: Path) -> list[ox.Quad]:
 
 
 def select(quads: list[ox.Quad], selection: str) -> list[ox.Quad]:
-    """The quads of ``selection`` ("all", "asserted" or "inferred")."""
+    """The quads of ``selection`` ("all", "asserted" or "inferred").
+
+    Only ``all`` keeps the stored default graph (the union with the inferred triples):
+    loading that dump into any store reproduces cqkg's default graph and named graphs.
+    """
     if selection == "all":
         return quads
+    named = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]
     if selection == "inferred":
-        return [q for q in quads if q.graph_name.value == INFERRED_GRAPH]
+        return [q for q in named if q.graph_name.value == INFERRED_GRAPH]
     if selection == "asserted":
-        return [q for q in quads if q.graph_name.value != INFERRED_GRAPH]
+        return [q for q in named if q.graph_name.value != INFERRED_GRAPH]
     raise CqkgError(f"unknown selection {selection!r}; expected one of {', '.join(SELECTIONS)}")
 
 
 def default_graph_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     """The distinct triples of the ontology, asserted and inferred graphs among ``quads``, sorted."""
     union = {ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH}
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value in union}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads
+               if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in union}
     return sorted(triples, key=_sort_key)
 
 

@@ -31,7 +31,8 @@ def publish(build_dir: Path, store_url: str, timeout: float = 60, log=lambda mes
 
     Returns the graph IRIs replaced, in order; raises PublishError on the first failure.
     """
-    quads = dataset_quads(build_dir)
+    # The named graphs only: the default graph is their union, which the remote engine asks for by name.
+    quads = [q for q in dataset_quads(build_dir) if isinstance(q.graph_name, ox.NamedNode)]
     graphs = [(name, [ox.Triple(q.subject, q.predicate, q.object) for q in group])
               for name, group in groupby(quads, key=lambda q: q.graph_name.value)]
     replaced: list[str] = []

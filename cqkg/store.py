@@ -1,7 +1,10 @@
 """The built dataset, opened read-only in pyoxigraph, and SPARQL queries over it.
 
-The default graph of every query is the union of the ontology, asserted and
-inferred graphs; the other graphs (curated, source, one per sentence, links) are
+This is the one module that opens the built store: the CLI, the statistics, the
+reconciliation service and the query engine all go through ``KnowledgeGraph``.
+The default graph of every query is the store's default graph, which the build
+fills with the union of the ontology, asserted and inferred graphs (so ``FROM``
+works as written); the other graphs (curated, source, one per sentence, links) are
 available by name with ``GRAPH``.
 """
 
@@ -13,7 +16,7 @@ import pyoxigraph as ox
 
 from cqkg.buildinfo import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError, QueryError
-from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+from cqkg.namespaces import PREFIXES
 
 
 class KnowledgeGraph:
@@ -22,7 +25,6 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store, manifest: dict):
         self.store = store
         self.manifest = manifest
-        self.default_graph = [ox.NamedNode(iri) for iri in DEFAULT_UNION]
 
     @classmethod
     def open(cls, build_dir: Path) -> "KnowledgeGraph":
@@ -37,14 +39,15 @@ class KnowledgeGraph:
         """A short identifier of the dataset's content (the inputs' fingerprint)."""
         return short_version(self.manifest)
 
-    def query(self, sparql: str):
+    def query(self, sparql: str, default_graph=None, named_graphs=None):
         """Run a SPARQL query; return pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
         The cqkg prefixes (``cq:``, ``cqorg:``, ``rdfs:``…) are predeclared. Raises
         QueryError with the parser's message when the query is malformed.
+        ``default_graph``/``named_graphs`` (lists of NamedNode) replace the dataset.
         """
         try:
-            return self.store.query(sparql, default_graph=self.default_graph, prefixes=PREFIXES)
+            return self.store.query(sparql, default_graph=default_graph, named_graphs=named_graphs, prefixes=PREFIXES)
         except SyntaxError as error:
             raise QueryError(f"malformed query: {error}") from None
 

@@ -40,6 +40,26 @@ def kg(build_dir) -> KnowledgeGraph:
     return KnowledgeGraph.open(build_dir)
 
 
+@pytest.fixture(scope="session")
+def app(build_dir):
+    """The web app built by ``create_app`` over the session's build, answering with an in-process engine."""
+    from cqkg.query.engines import make_engine
+    from cqkg.query.pool import InlinePool
+    from cqkg.settings import Settings
+    from cqkg.web import create_app
+
+    settings = Settings.from_env({}, root=ROOT, build_dir=build_dir, max_rows=2000, max_request_bytes=50000)
+    flask_app = create_app(settings, pool=InlinePool(make_engine("oxigraph", build_dir)))
+    flask_app.config["TESTING"] = True
+    return flask_app
+
+
+@pytest.fixture()
+def client(app):
+    """A Flask test client of ``app``."""
+    return app.test_client()
+
+
 def run_cli(*args: str, root: Path = ROOT, build_dir: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``python -m cqkg.cli`` as a user would; return the finished process (text output)."""
     env = dict(os.environ, CQKG_ROOT=str(root))

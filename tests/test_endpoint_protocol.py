@@ -154,11 +154,11 @@ def test_etag_and_if_none_match(server):
     assert other_format.status == 200 and other_format.headers["ETag"] != etag
 
 
-def test_identical_queries_are_answered_from_the_cache(server):
+def test_identical_queries_are_answered_from_the_cache(client):
     query = LABEL_QUERY + " # cache test"
-    assert get(server, query).headers["X-CQKG-Cache"] == "miss"
-    second = get(server, query)
-    assert second.headers["X-CQKG-Cache"] == "hit" and second.status == 200
+    assert client.get("/sparql", query_string={"query": query}).headers["X-CQKG-Cache"] == "miss"
+    second = client.get("/sparql", query_string={"query": query})
+    assert second.headers["X-CQKG-Cache"] == "hit" and second.status_code == 200
 
 
 def test_gzip_when_accepted(server):

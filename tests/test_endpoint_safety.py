@@ -27,7 +27,8 @@ TIME_LIMIT = 2.0
 
 @pytest.fixture(scope="module")
 def tight(build_dir, tmp_path_factory, server):
-    with live_server(build_dir, tmp_path_factory.mktemp("tight"), workers=2, query_timeout=TIME_LIMIT,
+    with live_server(build_dir, tmp_path_factory.mktemp("tight"), fronts=1, workers=2, max_workers=2,
+                     query_timeout=TIME_LIMIT,
                      max_client_queries=1, max_rows=500, max_request_bytes=20000,
                      service_allowlist=server.sparql) as live:
         yield live
@@ -49,9 +50,18 @@ def get_from(source_ip: str, server, query: str):
         conn.close()
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
 def worker_pids(server) -> list[int]:
-    path = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    return [int(pid) for pid in path.read_text().split()]
+    """The query workers: the processes the fork server (a child of the server process) started."""
+    forkservers = [pid for pid in children(server.process.pid)
+                   if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return [worker for forkserver in forkservers for worker in children(forkserver)]
 
 
 def cpu_ticks(pid: int) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cqkg.engines import QueryRequest, make_engine
+from cqkg.query.engines import QueryRequest, make_engine
 from conftest import normalized_rows
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq")) + sorted(

@@ -2,7 +2,7 @@
 
 ``create_app(settings)`` does nothing at import time. It starts the query workers
 over the built dataset and registers each module with its ``init_app``. The web
-layer holds no RDF logic of its own: engines answer, ``guard`` checks.
+layer holds no RDF logic of its own: query workers decide and answer (``cqkg.query``).
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from flask import Flask
 from cqkg.buildinfo import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError
 from cqkg.settings import Settings
+from cqkg.web.clients import ClientLimiter
 
 
-def create_app(settings: Settings | None = None, pool=None) -> Flask:
+def create_app(settings: Settings | None = None, pool=None, limiter=None) -> Flask:
     """Create the cqkg web app for ``settings`` (default: from the environment).
 
     ``pool`` answers queries (default: a WorkerPool of settings.workers processes
-    running settings.engine). Raises NotBuiltError when there is no build.
+    running settings.engine); ``limiter`` counts each client's running queries
+    (default: this process only; ``cqkg serve`` shares one between its processes).
+    Raises NotBuiltError when there is no build.
     """
     from cqkg.web import compression, cors, dumps, errors, reconcile, sparql, ui
     from cqkg.web.endpoint import Endpoint
@@ -30,16 +33,23 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     manifest = read_manifest(settings.build_dir)
     if not manifest or not (settings.build_dir / STORE).is_dir():
         raise NotBuiltError(f"no built dataset in {settings.build_dir}: run `cqkg build` first")
-    if pool is None:
-        from cqkg.workers import WorkerPool
-        options = {"endpoint": settings.remote_endpoint, "timeout": settings.query_timeout} if settings.engine == "remote" else {}
-        pool = WorkerPool(settings.engine, settings.build_dir, settings.workers, **options)
+    pool = pool or _worker_pool(settings)
     app = Flask("cqkg")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    endpoint = Endpoint(settings, pool, short_version(manifest), sorted(manifest.get("graphs", {})))
+    endpoint = Endpoint(settings, pool, short_version(manifest), sorted(manifest.get("graphs", {})),
+                        limiter or ClientLimiter(settings.max_client_queries))
     app.extensions["cqkg"] = endpoint
     atexit.register(endpoint.close)
     for module in (errors, cors, compression, sparql, dumps, reconcile, ui):
         module.init_app(app)
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
     return app
+
+
+def _worker_pool(settings: Settings):
+    from cqkg.query.pool import WorkerPool
+
+    options = {"endpoint": settings.remote_endpoint, "timeout": settings.query_timeout} if settings.engine == "remote" else {}
+    return WorkerPool(settings.engine, settings.build_dir, settings.workers, settings.max_workers,
+                      memory_limit=settings.query_memory_mb * 2**20, long_after=settings.long_query_seconds,
+                      allowlist=settings.service_allowlist, **options)

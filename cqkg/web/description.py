@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cqkg.formats import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
+from cqkg.query.formats import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
 from cqkg.namespaces import DEF, DEFAULT_UNION, PREFIXES
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -5,14 +5,17 @@ The key is everything an answer depends on: method, path, query string, body,
 the Accept header and whether gzip is accepted. Only complete 200 answers of
 /sparql are kept; a conditional request (If-None-Match) whose ETag matches gets
 304. Entries live as long as the process, whose dataset never changes, bounded by
-count and bytes (least recently used first out).
+count and bytes (least recently used first out). The key kept is a 32-byte digest
+of the request, never the request itself, and it is counted in the byte bound.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
 
-from cqkg.web.cache import LRUCache
+from cachetools import LRUCache
 
 CACHED_PATHS = ("/sparql",)
 
@@ -21,14 +24,19 @@ class ResponseCache:
     """WSGI middleware caching 200 answers of ``app`` for identical requests."""
 
     def __init__(self, app, max_entries: int, max_bytes: int, max_body: int):
-        self.app, self.max_body = app, max_body
-        self.cache = LRUCache(max_entries, max_bytes)
+        self.app, self.max_body, self.max_entries = app, max_body, max_entries
+        # One bound in bytes; each entry is charged at least max_bytes / max_entries, which
+        # also bounds the count. cachetools is not thread-safe: every access holds the lock.
+        self.min_charge = max_bytes // max(1, max_entries)
+        self.cache = LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry[2])
+        self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         key = self._key(environ)
         if key is None:
             return self.app(environ, start_response)
-        hit = self.cache.get(key)
+        with self.lock:
+            hit = self.cache.get(key)
         if hit is not None:
             return self._replay(hit, environ, start_response)
         captured = {}
@@ -40,11 +48,14 @@ class ResponseCache:
         body = b"".join(self.app(environ, capture))
         if captured.get("status", "").startswith("200"):
             headers = [(k, v) for k, v in captured["headers"] if k != "X-CQKG-Cache"] + [("X-CQKG-Cache", "hit")]
-            self.cache.put(key, (headers, body), len(body) + sum(len(k) + len(v) for k, v in headers))
+            size = len(key) + len(body) + sum(len(k) + len(v) for k, v in headers)
+            with self.lock:
+                if size <= self.cache.maxsize:
+                    self.cache[key] = (headers, body, max(size, self.min_charge))
         return [body]
 
     def _key(self, environ):
-        if self.cache.max_entries <= 0 or environ.get("PATH_INFO") not in CACHED_PATHS:
+        if self.max_entries <= 0 or environ.get("PATH_INFO") not in CACHED_PATHS:
             return None
         method = environ.get("REQUEST_METHOD")
         if method == "GET":
@@ -52,19 +63,26 @@ class ResponseCache:
                 return None
             body = b""
         elif method == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return None
             if not 0 < length <= self.max_body:
                 return None
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
         else:
             return None
-        return (method, environ.get("QUERY_STRING", ""), environ.get("CONTENT_TYPE", ""), body,
-                environ.get("HTTP_ACCEPT", ""), "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""))
+        digest = hashlib.blake2b(digest_size=32)
+        for part in (method, environ.get("QUERY_STRING", ""), environ.get("CONTENT_TYPE", ""),
+                     environ.get("HTTP_ACCEPT", ""), "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")):
+            digest.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(body)
+        return digest.digest()
 
     @staticmethod
     def _replay(hit, environ, start_response):
-        headers, body = hit
+        headers, body, _size = hit
         etag = next((v for k, v in headers if k == "ETag"), None)
         if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k in ("ETag", "Vary", "Cache-Control",

@@ -1,20 +1,29 @@
 """The SPARQL 1.1 Protocol at /sparql: queries by GET, form POST or direct POST; results negotiated.
 
-The route only reads the protocol's parameters, checks them (``cqkg.guard``) and
-hands a QueryRequest to the endpoint; errors become the one JSON error body.
+The route only reads the protocol's parameters (strictly: text that is not valid in
+its declared charset is a 400, never silently replaced), and hands a QueryRequest
+to the endpoint with the request's deadline; what a query may do is decided by the
+query workers on the parsed query. Errors become the one JSON error body.
 GET /sparql without a query returns the service description (or, to a browser,
 the query page).
 """
 
 from __future__ import annotations
 
+import codecs
+import time
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
-from cqkg import guard, serialize
-from cqkg.engines import QueryRequest
-from cqkg.formats import UnknownFormat, negotiate
 from cqkg.namespaces import PREFIXES
+from cqkg.query import serialize
+from cqkg.query.engines import QueryRequest
+from cqkg.query.formats import UnknownFormat, negotiate
+from cqkg.web.clients import client_address
 from cqkg.web.description import service_description
 
 blueprint = Blueprint("sparql", __name__)
@@ -38,49 +47,84 @@ def healthz():
 def sparql():
     """Answer one SPARQL query following the SPARQL 1.1 Protocol."""
     endpoint = current_app.extensions["cqkg"]
+    deadline = time.monotonic() + endpoint.settings.query_timeout
     text, params = _query_and_params()
     if text is None:
         return _describe_service(endpoint)
     try:
         choice = negotiate(request.headers.get("Accept"), params.get("format"))
     except UnknownFormat as error:
-        raise BadRequest(f"unknown format {error.args[0]!r}") from None
+        raise BadRequest(f"unknown format {error.args[0][:100]!r}") from None
     if choice.results is None and choice.graph is None:
         raise NotAcceptable("no acceptable media type: cqkg writes SPARQL results as JSON, XML, CSV or TSV "
                             "and graphs as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads")
-    guard.check_read_only(text)
-    guard.check_services(text, endpoint.settings.service_allowlist)
+    endpoint.check(text)
     query = QueryRequest(
         query=text, results_type=choice.results, graph_type=choice.graph,
-        default_graphs=tuple(params.getlist("default-graph-uri")) or None,
-        named_graphs=tuple(params.getlist("named-graph-uri")) or None,
+        default_graphs=_graph_iris(params, "default-graph-uri"), named_graphs=_graph_iris(params, "named-graph-uri"),
         max_rows=endpoint.settings.max_rows,
     )
     etag = endpoint.etag(query)
     if request.if_none_match.contains(etag.strip('"')):
         return _not_modified(etag)
-    return _respond(endpoint.answer(request.remote_addr or "-", query), etag)
+    client = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), endpoint.trusted)
+    answer = endpoint.answer(client, query, deadline, request.environ.get("waitress.client_disconnected"))
+    return _respond(answer, etag)
+
+
+def _graph_iris(params, name: str) -> tuple[str, ...] | None:
+    """The graph IRIs of protocol parameter ``name``, each checked by the RDF parser (400 if not an IRI)."""
+    values = params.getlist(name)
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadRequest(f"{name} {value[:200]!r} is not an absolute IRI") from None
+    return tuple(values) or None
+
+
+def _decoded(raw: bytes, charset: str, what: str) -> str:
+    """``raw`` decoded strictly as ``charset``: 415 for an unknown charset, 400 for bytes not valid in it."""
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise UnsupportedMediaType(f"unknown charset {charset[:40]!r}") from None
+    try:
+        return raw.decode(charset)
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the {what} is not valid {charset} (byte {error.start})") from None
+
+
+def _params(raw: bytes, what: str) -> MultiDict:
+    """Parse URL-encoded parameters strictly: percent-escapes must decode as UTF-8."""
+    try:
+        return MultiDict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the {what} is not valid UTF-8 (byte {error.start} of a parameter)") from None
 
 
 def _query_and_params():
     """Return (query text or None, the parameters) for GET, form POST and direct POST."""
-    if request.method == "GET":
-        params = request.args
+    if request.method in ("GET", "HEAD"):
+        params = _params(request.query_string, "query string")
         if "update" in params:
             raise Forbidden("SPARQL Update is not allowed: this endpoint is read-only")
         queries = params.getlist("query")
     elif request.mimetype == "application/x-www-form-urlencoded":
-        params = request.form
+        params = _params(request.get_data(cache=False), "form body")
         if "update" in params:
             raise Forbidden("SPARQL Update is not allowed: this endpoint is read-only")
         queries = params.getlist("query")
         if not queries:
             raise BadRequest("a form POST needs one 'query' parameter")
     elif request.mimetype == "application/sparql-query":
-        params = request.args
+        params = _params(request.query_string, "query string")
         if "query" in params:
             raise BadRequest("a direct POST carries the query in its body, not in a 'query' parameter")
-        return request.get_data(as_text=True), params
+        text = _decoded(request.get_data(cache=False), request.mimetype_params.get("charset", "utf-8"), "query")
+        if not text.strip():
+            raise BadRequest("the query is empty")
+        return text, params
     elif request.mimetype == "application/sparql-update":
         raise Forbidden("SPARQL Update is not allowed: this endpoint is read-only")
     else:
@@ -123,7 +167,10 @@ def _describe_service(endpoint) -> Response:
     accept = request.accept_mimetypes
     if accept.best_match(["text/html", "text/turtle"]) == "text/html" and accept.quality("text/html") > 0:
         return ui.query_page()
-    choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
+    try:
+        choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
+    except UnknownFormat as error:
+        raise BadRequest(f"unknown format {error.args[0][:100]!r}") from None
     if choice.graph is None:
         raise NotAcceptable("the service description is RDF: ask for Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads")
     triples = service_description(request.base_url, endpoint.named_graphs, endpoint.settings)

@@ -9,26 +9,31 @@ their answers can be compared byte for byte:
 - ``RemoteEngine``: an external SPARQL store the build was published to
   (``cqkg publish``), asked over HTTP with the same default graph.
 
-Engines never load anything from outside: pyoxigraph takes ``FROM`` as a choice
-among the store's graphs, and rdflib's graph loading is switched off. ``SERVICE``
-is checked against the allow-list before a query reaches an engine (``guard``).
+The build stores the default graph (the union) as the store's own default graph,
+so a query's ``FROM`` works as the engine reads it and nothing here looks at the
+query text. Engines never load anything from outside: pyoxigraph takes ``FROM`` as
+a choice among the store's graphs, and rdflib's graph loading is switched off.
+Engines run in query workers, which decide on ``SERVICE`` (``cqkg.query.executor``).
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg import serialize
-from cqkg.buildinfo import DATASET, STORE
+from cqkg.query import serialize
+from cqkg.buildinfo import DATASET
+from cqkg.store import KnowledgeGraph
 from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
-from cqkg.guard import has_dataset_clause
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+from cqkg.query.calls import has_dataset_clause
 
 ENGINES = ("oxigraph", "rdflib", "remote")
+log = logging.getLogger("cqkg.engines")
 
 
 @dataclass(frozen=True)
@@ -79,19 +84,11 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(self, build_dir: Path):
-        path = Path(build_dir) / STORE
-        if not path.is_dir():
-            raise NotBuiltError(f"no built dataset in {build_dir}: run `cqkg build` first")
-        self.store = ox.Store.read_only(str(path))
-        self.union = [ox.NamedNode(iri) for iri in DEFAULT_UNION]
+        self.graph = KnowledgeGraph.open(build_dir)
 
     def execute(self, request: QueryRequest) -> QueryResponse:
         """Run ``request``; raises QueryError (malformed) or NotAcceptableError."""
-        default, named = self._dataset(request)
-        try:
-            result = self.store.query(request.query, default_graph=default, named_graphs=named, prefixes=PREFIXES)
-        except SyntaxError as error:
-            raise QueryError(f"malformed query: {error}") from None
+        result = self.graph.query(request.query, *self._dataset(request))
         if isinstance(result, ox.QueryBoolean):
             return _boolean(bool(result), request)
         if isinstance(result, ox.QueryTriples):
@@ -101,15 +98,13 @@ class OxigraphEngine:
                                       for row in result), request)
 
 
-    def _dataset(self, request: QueryRequest):
-        """The query's dataset: the protocol's graphs, else the query's FROM clauses, else the default union."""
+    @staticmethod
+    def _dataset(request: QueryRequest):
+        """The protocol's graphs when given (then they are the whole dataset), else the store's own."""
         if request.default_graphs or request.named_graphs:
-            # As the protocol says: the request's graphs are the whole dataset (an absent list is empty).
             return ([ox.NamedNode(g) for g in request.default_graphs or ()],
                     [ox.NamedNode(g) for g in request.named_graphs or ()])
-        if has_dataset_clause(request.query):
-            return None, None
-        return self.union, None
+        return None, None
 
 
 class RdflibEngine:
@@ -132,9 +127,9 @@ class RdflibEngine:
         self.full = Dataset()
         graphs = {}
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            name = quad.graph_name.value
+            name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
             if name not in graphs:
-                graphs[name] = self.full.graph(URIRef(name))
+                graphs[name] = self.full.graph(URIRef(name)) if name else self.full.default_graph
             graphs[name].add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         self._views: dict = {}
 
@@ -144,10 +139,8 @@ class RdflibEngine:
 
         if request.default_graphs or request.named_graphs:
             dataset = self._view(request.default_graphs or (), request.named_graphs or ())
-        elif has_dataset_clause(request.query):
-            dataset = self.full  # FROM picks graphs of the store; rdflib's graph loading is off
         else:
-            dataset = self._view(DEFAULT_UNION, None)
+            dataset = self.full  # FROM picks graphs of the store; rdflib's graph loading is off
         try:
             with warnings.catch_warnings():
                 # rdflib 7's SPARQL engine calls Dataset.default_context and .contexts, which it deprecates.
@@ -223,7 +216,7 @@ class RemoteEngine:
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs or ()]
             params += [("named-graph-uri", g) for g in request.named_graphs or ()]
-        elif not has_dataset_clause(request.query):
+        elif not has_dataset_clause(request.query):  # parsed: the remote store's default graph is not ours
             params += [("default-graph-uri", g) for g in DEFAULT_UNION] + [("named-graph-uri", g) for g in self.named]
         http_request = urllib.request.Request(
             self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
@@ -237,9 +230,11 @@ class RemoteEngine:
                 detail = error.read().decode("utf-8", "replace").strip()[:1000]
             if error.code == 400:
                 raise QueryError(f"malformed query: {detail}") from None
-            raise EngineFailure(f"remote store answered {error.code}: {detail}") from None
+            log.warning("remote store answered %s: %s", error.code, detail)
+            raise EngineFailure(f"the remote store answered {error.code}; its message is logged") from None
         except (urllib.error.URLError, OSError) as error:
-            raise EngineFailure(f"cannot reach the remote store {self.endpoint}: {getattr(error, 'reason', error)}") from None
+            log.warning("cannot reach the remote store %s: %s", self.endpoint, getattr(error, "reason", error))
+            raise EngineFailure("cannot reach the remote store; the error is logged") from None
         if media == "application/n-triples":
             return _graph(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), request)
         data = json.loads(body)

@@ -74,13 +74,27 @@ class UnknownFormat(ValueError):
     """The ``format`` parameter names no format cqkg knows."""
 
 
-@lru_cache(maxsize=256)
 def negotiate(accept_header: str | None, format_param: str | None = None) -> Choice:
     """Choose the answer's media types from the ``format`` parameter, else the Accept header.
 
     Honours q-values and wildcards; an absent or empty Accept means ``*/*``.
     Raises UnknownFormat for an unknown ``format`` value.
     """
+    if len(accept_header or "") + len(format_param or "") > CACHED_HEADER_CHARS:
+        return _negotiate(accept_header, format_param)  # never keep a client's long header in memory
+    return _negotiate_cached(accept_header, format_param)
+
+
+#: Accept headers up to this length are memoised (clients send a handful of distinct short ones).
+CACHED_HEADER_CHARS = 256
+
+
+@lru_cache(maxsize=256)
+def _negotiate_cached(accept_header: str | None, format_param: str | None) -> Choice:
+    return _negotiate(accept_header, format_param)
+
+
+def _negotiate(accept_header: str | None, format_param: str | None) -> Choice:
     if format_param:
         name = format_param.strip().lower()
         if name in FORMAT_ALIASES:

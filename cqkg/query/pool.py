@@ -1,0 +1,269 @@
+"""Query worker processes, so that every query is bounded in time and memory and can really be stopped.
+
+pyoxigraph evaluates in native code that no Python thread can interrupt, so each
+query runs in a worker process (``cqkg.query.executor``) and the caller watches it:
+
+- **time**: one deadline covers the whole request, the wait for a worker included;
+  past it the worker is killed (its CPU freed at once) and replaced;
+- **memory**: a worker whose resident memory passes the cap is killed (503);
+- **client gone**: when the caller reports its client has disconnected, the worker
+  is killed rather than left computing an answer nobody reads;
+- **fairness**: a query still running after ``long_after`` seconds has its worker
+  moved to the lowest CPU priority (nice 19), so cheap queries on other workers
+  keep the CPU; that worker is replaced once the query ends (a process may not
+  raise its own priority again). When every worker is busy, the lane grows up to
+  ``max_size`` workers, so runaway queries cannot hold every worker.
+
+Two lanes: ``local`` workers have no network at all; ``federation`` workers (only
+when the allow-list is not empty) run queries whose SERVICE endpoints are allowed.
+Workers are forked from a fork server that has already imported the engines, so a
+replacement is ready in milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cqkg import errors
+from cqkg.query.engines import QueryRequest, QueryResponse
+from cqkg.query.executor import FEDERATION, LOCAL, serve
+
+log = logging.getLogger("cqkg.pool")
+POLL_SECONDS = 0.02
+LOWEST_PRIORITY = 19
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cqkg.query.executor"])
+    return context
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    isolated: bool = False
+
+
+@dataclass
+class _Lane:
+    name: str
+    max_size: int
+    idle: queue.Queue = field(default_factory=queue.Queue)
+    live: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class WorkerPool:
+    """Worker processes running engine ``engine_name`` over the build in ``build_dir``.
+
+    ``size`` workers start at once; the local lane grows to ``max_size`` when all
+    are busy. ``memory_limit`` is in bytes (0: none). ``options`` go to the engine.
+    """
+
+    def __init__(self, engine_name: str, build_dir: Path, size: int = 2, max_size: int = 8,
+                 memory_limit: int = 1 << 30, long_after: float = 0.5, allowlist: tuple[str, ...] = (),
+                 start_timeout: float = 60.0, **options):
+        self.engine_name, self.build_dir, self.options = engine_name, str(build_dir), options
+        self.memory_limit, self.long_after, self.allowlist = memory_limit, long_after, tuple(allowlist)
+        self.start_timeout = start_timeout
+        self._context = _context()
+        self._closed = False
+        self._workers: set[_Worker] = set()
+        self.local = _Lane(LOCAL, max(size, max_size), live=size)
+        self.federation = _Lane(FEDERATION, max(1, size)) if self.allowlist else None
+        started = [self._start(self.local) for _ in range(size)]
+        for worker in started:
+            self.local.idle.put(worker)
+        self.isolated = all(w.isolated for w in started)
+
+    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
+        """Answer ``request`` before ``deadline`` (a ``time.monotonic()`` value).
+
+        ``disconnected`` is an optional callable telling whether the client has gone.
+        Raises the engine's CqkgError, QueryTimeoutError, MemoryLimitError,
+        ClientGone, or EngineFailure when a worker dies.
+        """
+        lane = self.local
+        while True:
+            worker = self._acquire(lane, deadline)
+            status, payload = self._run(lane, worker, request, deadline, disconnected)
+            if status != "federate" or self.federation is None or lane is self.federation:
+                break
+            lane = self.federation
+        if status == "ok":
+            return payload
+        if status == "error":
+            kind, message = payload
+            raise getattr(errors, kind, errors.EngineFailure)(message)
+        if status == "federate":
+            raise errors.ForbiddenQueryError("SERVICE calls are not allowed on this endpoint")
+        raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        for worker in list(self._workers):
+            _stop(worker)
+        self._workers.clear()
+
+    def _acquire(self, lane: _Lane, deadline: float) -> _Worker:
+        try:
+            return lane.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with lane.lock:
+            grow = lane.live < lane.max_size
+            if grow:
+                lane.live += 1
+        if grow:
+            threading.Thread(target=self._add, args=(lane,), name="cqkg-worker-start", daemon=True).start()
+        try:
+            return lane.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise errors.QueryTimeoutError("no query worker became free within the time limit; "
+                                           "try again later") from None
+
+    def _run(self, lane: _Lane, worker: _Worker, request, deadline: float, disconnected) -> tuple:
+        started = time.monotonic()
+        demoted = False
+        try:
+            worker.conn.send(request)
+            while not worker.conn.poll(POLL_SECONDS):
+                now = time.monotonic()
+                if now >= deadline:
+                    raise errors.QueryTimeoutError("query stopped at the time limit")
+                if self.memory_limit and _resident_bytes(worker.process.pid) > self.memory_limit:
+                    raise errors.MemoryLimitError(f"query stopped: it needed more than "
+                                                  f"{self.memory_limit / 2**20:,.0f} MiB of memory")
+                if disconnected is not None and disconnected():
+                    raise errors.ClientGone("the client disconnected; its query was stopped")
+                if not demoted and now - started > self.long_after:
+                    demoted = _demote(worker.process.pid)
+            reply = worker.conn.recv()
+        except errors.CqkgError as error:
+            self._replace(lane, worker, type(error).__name__)
+            raise
+        except (EOFError, OSError):
+            self._replace(lane, worker, "worker died")
+            raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
+        if demoted:
+            self._replace(lane, worker, "demoted after a long query")
+        else:
+            lane.idle.put(worker)
+        return reply
+
+    def _start(self, lane: _Lane) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=serve, name=f"cqkg-query-{lane.name}", daemon=True,
+                                        args=(child, self.engine_name, self.build_dir, self.options,
+                                              lane.name, self.allowlist))
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._workers.add(worker)
+        worker.isolated = self._await_ready(worker)
+        return worker
+
+    def _add(self, lane: _Lane) -> None:
+        """Start one more worker for ``lane`` (its ``live`` count already includes it)."""
+        if self._closed:
+            return
+        try:
+            lane.idle.put(self._start(lane))
+        except errors.CqkgError:
+            log.exception("could not start a query worker")
+            with lane.lock:
+                lane.live -= 1
+
+    def _await_ready(self, worker: _Worker) -> bool:
+        if not worker.conn.poll(self.start_timeout):
+            _stop(worker)
+            raise errors.EngineFailure(f"query worker did not start within {self.start_timeout:g} s")
+        try:
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            _stop(worker)
+            raise errors.EngineFailure(f"query worker exited while starting (exit code {worker.process.exitcode})") from None
+        if status != "ready":
+            _stop(worker)
+            kind, message = payload
+            raise getattr(errors, kind, errors.EngineFailure)(message)
+        if payload["why_not"] and worker.process.name.endswith(LOCAL):
+            log.warning("query worker not isolated from the network (%s): SERVICE is decided by parsing only",
+                        payload["why_not"])
+        return payload["isolated"]
+
+    def _replace(self, lane: _Lane, worker: _Worker, reason: str) -> None:
+        """Kill ``worker`` now and start its replacement in the background."""
+        log.info("replacing query worker %s (%s)", worker.process.pid, reason)
+        worker.process.kill()
+        self._workers.discard(worker)
+        if self._closed:
+            return
+
+        def restart():
+            worker.process.join(timeout=10)
+            worker.conn.close()
+            self._add(lane)
+
+        threading.Thread(target=restart, name="cqkg-worker-restart", daemon=True).start()
+
+
+class InlinePool:
+    """Answers in this process with one engine: no time or memory limits (for tests and the CLI).
+
+    It has WorkerPool's interface, so a Flask app built with it behaves the same for
+    everything a query's limits do not decide.
+    """
+
+    def __init__(self, engine):
+        from cqkg.query.executor import Worker
+
+        self.worker = Worker(engine, LOCAL, (), isolated=False)
+        self.isolated = False
+
+    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
+        """Answer ``request`` now (``deadline`` and ``disconnected`` are not enforced inline)."""
+        status, payload = self.worker.reply(request)
+        if status == "ok":
+            return payload
+        if status == "error":
+            kind, message = payload
+            raise getattr(errors, kind, errors.EngineFailure)(message)
+        raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+def _stop(worker: _Worker) -> None:
+    worker.process.kill()
+    worker.process.join(timeout=5)
+    worker.conn.close()
+
+
+def _resident_bytes(pid: int) -> int:
+    """Resident memory of process ``pid`` in bytes (0 where /proc is not available)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _demote(pid: int) -> bool:
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, LOWEST_PRIORITY)
+    except (OSError, AttributeError):
+        return False
+    return True
