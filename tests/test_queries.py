@@ -210,6 +210,37 @@ def test_q_division_changes(run):
     assert len(rows) == 9 + 2 + 11
 
 
+def test_q_division_successors(run):
+    rows = run("division-successors.rq")
+    pairs = [(local(r["division"]), r["abolished"], local(r["successor"])) for r in rows]
+    assert pairs == [
+        ("wansheng-district", "2011-10-22", "qijiang-district"),
+        ("shuangqiao-district", "2011-10-22", "dazu-district"),
+        ("qijiang-county", "2011-10-22", "qijiang-district"),
+        ("dazu-county", "2011-10-22", "dazu-district"),
+        ("tongliang-county", "2014-05-02", "tongliang-district"),
+        ("bishan-county", "2014-05-02", "bishan-district"),
+        ("tongnan-county", "2015-04-28", "tongnan-district"),
+        ("rongchang-county", "2015-04-28", "rongchang-district"),
+        ("kai-county", "2016-06-08", "kaizhou-district"),
+        ("liangping-county", "2016-11-24", "liangping-district"),
+        ("wulong-county", "2016-11-24", "wulong-district"),
+        ("jiangbei-district", "2025-11-06", "liangjiang-new-area"),
+        ("yubei-district", "2025-11-06", "beibei-district"),
+        ("yubei-district", "2025-11-06", "liangjiang-new-area"),
+    ]
+    by_division = {local(r["division"]): r for r in rows}
+    assert (by_division["kai-county"]["code"], by_division["kai-county"]["successorCode"]) == ("500234", "500154")
+    # Liangjiang New Area's code as a district is not recorded until verified
+    assert by_division["jiangbei-district"]["successorCode"] is None
+
+
+def test_predecessors_are_inferred_from_successors(kg):
+    rows = kg.select("""
+        SELECT ?p WHERE { <https://w3id.org/cqkg/id/place/liangjiang-new-area> cq:predecessor ?p }""")
+    assert sorted(local(r["p"]) for r in rows) == ["jiangbei-district", "yubei-district"]
+
+
 @pytest.mark.parametrize("path", sorted(QUERIES.rglob("*.rq")), ids=lambda p: p.stem)
 def test_query_declares_every_prefix_it_uses(path):
     """Queries run unchanged on any SPARQL store: none relies on cqkg's predeclared prefixes."""
