@@ -64,7 +64,8 @@ def test_q_located_in_chongqing(run):
             "liangjiang-intelligent-manufacturing-and-robot-industry", "chongqing-university", "cigit",
             "liangjiang-new-area", "yuzhong-district", "caws-southwest-branch"} <= things
     assert "chongqing" not in things and "hungary" not in things
-    assert len([t for t in things if t.endswith(("-district", "-county"))]) == 38
+    # the 38 county-level divisions of 2018 and the 11 abolished between 2011 and 2016 (data/place-history.trig)
+    assert len([t for t in things if t.endswith(("-district", "-county"))]) == 38 + 11
 
 
 def test_q_new_rd_institution_partners(run):
@@ -198,11 +199,46 @@ def test_q_sentence_coverage(run):
 
 
 def test_q_division_changes(run):
-    rows = {r["code"]: (r["validFrom"], r["validUntil"]) for r in run("division-changes.rq")}
-    assert rows["500154"] == ("2016-06-08", None)
-    assert rows["500105"] == (None, "2025-11-07")
-    assert rows["500112"] == (None, "2025-11-07")
-    assert len(rows) == 11
+    rows = {local(r["division"]): (r["code"], r["validFrom"], r["validUntil"]) for r in run("division-changes.rq")}
+    assert rows["kaizhou-district"] == ("500154", "2016-06-08", None)
+    assert rows["kai-county"] == ("500234", None, "2016-06-08")
+    # abolished on the day the municipal government announced it (press conference of 2025-11-06)
+    assert rows["jiangbei-district"] == ("500105", None, "2025-11-06")
+    assert rows["yubei-district"] == ("500112", None, "2025-11-06")
+    # a merged district's code lives on in the district that replaced it
+    assert rows["wansheng-district"][0] == rows["qijiang-district"][0] == "500110"
+    assert len(rows) == 9 + 2 + 11
+
+
+def test_q_division_successors(run):
+    rows = run("division-successors.rq")
+    pairs = [(local(r["division"]), r["abolished"], local(r["successor"])) for r in rows]
+    assert pairs == [
+        ("wansheng-district", "2011-10-22", "qijiang-district"),
+        ("shuangqiao-district", "2011-10-22", "dazu-district"),
+        ("qijiang-county", "2011-10-22", "qijiang-district"),
+        ("dazu-county", "2011-10-22", "dazu-district"),
+        ("tongliang-county", "2014-05-02", "tongliang-district"),
+        ("bishan-county", "2014-05-02", "bishan-district"),
+        ("tongnan-county", "2015-04-28", "tongnan-district"),
+        ("rongchang-county", "2015-04-28", "rongchang-district"),
+        ("kai-county", "2016-06-08", "kaizhou-district"),
+        ("liangping-county", "2016-11-24", "liangping-district"),
+        ("wulong-county", "2016-11-24", "wulong-district"),
+        ("jiangbei-district", "2025-11-06", "liangjiang-new-area"),
+        ("yubei-district", "2025-11-06", "beibei-district"),
+        ("yubei-district", "2025-11-06", "liangjiang-new-area"),
+    ]
+    by_division = {local(r["division"]): r for r in rows}
+    assert (by_division["kai-county"]["code"], by_division["kai-county"]["successorCode"]) == ("500234", "500154")
+    # Liangjiang New Area's code as a district is not recorded until verified
+    assert by_division["jiangbei-district"]["successorCode"] is None
+
+
+def test_predecessors_are_inferred_from_successors(kg):
+    rows = kg.select("""
+        SELECT ?p WHERE { <https://w3id.org/cqkg/id/place/liangjiang-new-area> cq:predecessor ?p }""")
+    assert sorted(local(r["p"]) for r in rows) == ["jiangbei-district", "yubei-district"]
 
 
 @pytest.mark.parametrize("path", sorted(QUERIES.rglob("*.rq")), ids=lambda p: p.stem)
