@@ -48,7 +48,7 @@ DEFAULT_UNION = (ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH)
 
 #: The entity kinds: every entity IRI is ID + kind + "/" + slug.
 ENTITY_KINDS = (
-    "achievement", "cluster", "dataset", "event", "field", "group", "indicator", "industry",
+    "achievement", "cluster", "dataset", "event", "field", "geometry", "group", "indicator", "industry",
     "initiative", "measure", "observation", "org", "park", "place", "policy", "scheme",
     "source", "website",
 )
@@ -68,6 +68,7 @@ PREFIXES = {
     "cqds": ID + "dataset/",
     "cqevent": ID + "event/",
     "cqfield": ID + "field/",
+    "cqgeom": ID + "geometry/",
     "cqgroup": ID + "group/",
     "cqind": ID + "industry/",
     "cqinit": ID + "initiative/",
