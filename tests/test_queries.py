@@ -239,9 +239,15 @@ def test_q_organisations_with_coordinates(run):
 
 
 def test_q_universities_by_founding_decade(run):
-    rows = {int(float(r["decade"])): (int(r["universities"]), int(r["inChongqingCount"]))
-            for r in run("universities-by-founding-decade.rq")}
-    assert rows == {1420: (1, 0), 1900: (2, 1), 1910: (1, 0), 1920: (2, 1), 1940: (2, 1), 1950: (11, 11),
-                    1970: (1, 0), 2000: (1, 1)}
-    names = {r["names"] for r in run("universities-by-founding-decade.rq")}
-    assert any("Chongqing University (1929)" in n for n in names)
+    rows = run("universities-by-founding-decade.rq")
+    decades = {}
+    for r in rows:
+        decades.setdefault(int(r["decade"]), set()).add((local(r["university"]), int(r["inDecade"])))
+    counts = {decade: len(members) for decade, members in decades.items()}
+    assert counts == {1420: 1, 1900: 2, 1910: 1, 1920: 2, 1940: 2, 1950: 11, 1970: 1, 2000: 1}
+    assert all(n == counts[d] for d, members in decades.items() for _, n in members)
+    years = {local(r["university"]): (str(r["year"]), r["inChongqing"]) for r in rows}
+    assert years["chongqing-university"] == ("1929", True)
+    assert years["ku-leuven"] == ("1425", False)
+    assert years["chongqing-university-of-arts-and-sciences"] == ("2005", True)
+    assert sum(1 for _, in_cq in years.values() if in_cq) == 15
