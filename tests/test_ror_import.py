@@ -190,3 +190,21 @@ def test_the_committed_import_is_what_the_importer_writes_from_the_mapping(root)
     links = text.split("graph/links/ror> {")[1]
     for row in mapping:
         assert f"<{row.iri}> skos:exactMatch <https://ror.org/{row.ror_id}> ." in links
+
+
+def test_geometry_is_named_after_the_preferred_labels_and_not_repeated(tmp_path):
+    result = _import(tmp_path, [("exu", "0abcde123")], extra_data='cqorg:exu skos:altLabel "AAA"@en , "甲"@zh .')
+    assert "Location of Example University (ROR: Chongqing)" in result.text and "示例大学的位置" in result.text
+    again = _import(tmp_path, [("exu", "0abcde123")],
+                    extra_data="cqorg:exu <http://www.opengis.net/ont/geosparql#hasGeometry> "
+                               "<https://w3id.org/cqkg/id/geometry/org-exu> .")
+    assert again.conflicts == [] and "geo:asWKT" not in again.text
+    other = _import(tmp_path, [("exu", "0abcde123")],
+                    extra_data="cqorg:exu <http://www.opengis.net/ont/geosparql#hasGeometry> "
+                               "<https://w3id.org/cqkg/id/geometry/hand-made> .")
+    assert "geo:asWKT" not in other.text and any("already has a geometry" in c for c in other.conflicts)
+
+
+def test_only_the_mapped_records_of_a_folder_are_read():
+    assert set(ror_import.read_records([RECORDS], {"0mnpqr789"})) == {"0mnpqr789"}
+    assert set(ror_import.read_records([RECORDS])) == {"0abcde123", "0fghjk456", "0mnpqr789"}

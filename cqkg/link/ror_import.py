@@ -81,7 +81,8 @@ class Existing:
     """The facts the data already states about the mapped organisations."""
 
     types: dict[str, set[str]] = field(default_factory=dict)
-    labels: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # iri → {(value, lang)}
+    labels: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # iri → {(value, lang)}, all names
+    preferred: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # iri → {(value, lang)}, rdfs:label
     country: dict[str, set[str]] = field(default_factory=dict)
     founding: dict[str, set[str]] = field(default_factory=dict)
     geometry: dict[str, set[str]] = field(default_factory=dict)
@@ -103,7 +104,10 @@ class Existing:
                 if value == CQ + "Country":
                     countries.add(s)
             elif p in (RDFS_LABEL, SKOS + "altLabel", SKOS + "prefLabel"):
-                seen.labels.setdefault(s, set()).add((value, getattr(o, "language", None) or ""))
+                name = (value, getattr(o, "language", None) or "")
+                seen.labels.setdefault(s, set()).add(name)
+                if p == RDFS_LABEL:
+                    seen.preferred.setdefault(s, set()).add(name)
             elif p == CQ + "country":
                 seen.country.setdefault(s, set()).add(value)
             elif p == CQ + "foundingYear":
@@ -173,12 +177,16 @@ def read_mapping(path: Path) -> list[Mapping]:
     return rows
 
 
-def read_records(paths: list[Path]) -> dict[str, Record]:
-    """Read ROR JSON records from files and folders (recursively); the latest release wins."""
+def read_records(paths: list[Path], wanted: set[str] | None = None) -> dict[str, Record]:
+    """Read ROR JSON records from files and folders (recursively); the latest release wins.
+
+    In folders, only the files named after a ``wanted`` ROR ID are read (all when None), so a
+    whole checkout of ror-records can be given.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*.json"))
+            files += sorted(p for p in path.rglob("*.json") if wanted is None or p.stem in wanted)
         elif path.is_file():
             files.append(path)
         else:
@@ -358,11 +366,14 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
 
         geometry = None
         if record.lat is not None and record.lng is not None:
-            if existing.geometry.get(row.iri):
+            geometry = f"{GEOMETRY}org-{_slug(row.iri)}"
+            if existing.geometry.get(row.iri, set()) - {geometry}:
                 conflicts.append(f"{where}: {_slug(row.iri)} already has a geometry; "
                                  f"kept it, ROR's point ({record.lng} {record.lat}) not imported")
+                geometry = None
+            elif existing.geometry.get(row.iri):
+                geometry = None  # the data already has this very geometry
             else:
-                geometry = f"{GEOMETRY}org-{_slug(row.iri)}"
                 facts.append(f"geo:hasGeometry <{geometry}>")
                 counts["geometry"] += 1
 
@@ -374,8 +385,9 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
         if facts:
             blocks.append(_block(f"<{row.iri}>", facts + ["dcterms:source " + " , ".join(sources)]))
         if geometry:
-            en = _label(labels, "en") or record.display
-            zh = _label(labels, "zh") or en
+            preferred = existing.preferred.get(row.iri, set())
+            en = _label(preferred, "en") or record.display
+            zh = _label(preferred, "zh") or en
             place = record.city or record.country_name or "?"
             blocks.append(_block(f"<{geometry}>", [
                 "a geo:Geometry",
@@ -503,7 +515,7 @@ def run(root: Path, record_paths: list[Path], mapping_path: Path, out: Path | No
     if commit is not None and not re.match(r"^[0-9a-f]{7,40}$", commit):
         raise CqkgError(f"--commit {commit!r} is not a git commit id")
     mapping = read_mapping(mapping_path)
-    records = read_records(record_paths)
+    records = read_records(record_paths, {row.ror_id for row in mapping})
     skip = out.resolve() if out else None
     quads = []
     for path in input_files(root):
