@@ -90,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("--threshold", type=int, default=80, help="score at or above which a row is pre-accepted")
     link.set_defaults(run=_link)
 
+    imports = commands.add_parser("import", help="import organisation facts and links from ROR records (TriG)")
+    imports.add_argument("registry", choices=("ror",))
+    imports.add_argument("records", nargs="+", type=Path, metavar="RECORDS", help="ROR JSON record files or folders")
+    imports.add_argument("--mapping", type=Path, help="cqkg IRI → ROR ID TSV (default: data/links/ror-mapping.tsv)")
+    imports.add_argument("--out", type=Path, help="TriG file to write (default: standard output)")
+    imports.add_argument("--commit", help="commit of ror-records the records were read at (cited)")
+    imports.set_defaults(run=_import)
+
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint with a production WSGI server")
     serve.add_argument("--host", help="address to listen on (default: CQKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CQKG_PORT or 8000)")
@@ -213,6 +221,19 @@ def _link_accept(args, settings: Settings, kg) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{written} links written to {out}" if written else "no link accepted")
+    return 0
+
+
+def _import(args, settings: Settings) -> int:
+    from cqkg.link.ror_import import run
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    mapping = args.mapping or settings.root / "data" / "links" / "ror-mapping.tsv"
+    result = run(settings.root, args.records, mapping, args.out, commit=args.commit, log=log)
+    if args.out is None:
+        sys.stdout.write(result.text)
+    log(f"{result.organisations} organisations imported: "
+        + ", ".join(f"{count} {kind}" for kind, count in result.counts.items())
+        + f"; {len(result.conflicts)} conflicts" + (f", written to {args.out}" if args.out else ""))
     return 0
 
 

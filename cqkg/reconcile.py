@@ -137,7 +137,9 @@ class Reconciler:
         wanted = normalise(prefix)
         starts = [e for e in self.entities.values() if any(normalise(n).startswith(wanted) for n in e.names)]
         contains = [e for e in self.entities.values() if e not in starts and any(wanted in normalise(n) for n in e.names)]
-        return (sorted(starts, key=lambda e: e.name) + sorted(contains, key=lambda e: e.name))[:limit]
+        # Entities whose own name starts with the prefix come before those matched by another name.
+        starts.sort(key=lambda e: (not normalise(e.name).startswith(wanted), e.name))
+        return (starts + sorted(contains, key=lambda e: e.name))[:limit]
 
     def values(self, ids: list[str], property_id: str) -> dict[str, list]:
         """{id: [values of ``property_id``]} for the given entity ids (IRIs for entities, text otherwise)."""

@@ -247,3 +247,43 @@ def test_query_declares_every_prefix_it_uses(path):
     import pyoxigraph
 
     pyoxigraph.Store().query(path.read_text(encoding="utf-8"))  # raises SyntaxError on an undeclared prefix
+
+
+def test_q_foreign_partners_by_country(run):
+    rows = run("foreign-partners-by-country.rq")
+    assert [(r["countryName"], local(r["org"]), r["tie"]) for r in rows] == [
+        ("Belgium", "ku-leuven", "established a new R&D institution with Chongqing"),
+        ("The Netherlands", "nxp", "has an R&D centre in Chongqing"),
+        ("United States", "google", "introduced or cultivated in Chongqing"),
+        ("United States", "microsoft", "introduced or cultivated in Chongqing"),
+        ("United States", "ucla", "established a new R&D institution with Chongqing"),
+    ]
+
+
+def test_q_organisations_with_coordinates(run):
+    rows = {local(r["org"]): r for r in run("organisations-with-coordinates.rq")}
+    assert len(rows) == 29
+    cqu = rows["chongqing-university"]
+    assert (float(cqu["lon"]), float(cqu["lat"]), cqu["country"], cqu["source"]) == (
+        106.55771, 29.56026, "China", "https://ror.org/023rhb549")
+    assert (float(rows["ku-leuven"]["lon"]), float(rows["ku-leuven"]["lat"])) == (4.70093, 50.87959)
+    assert rows["ucla"]["country"] == "United States" and float(rows["ucla"]["lon"]) < 0
+    assert all(r["source"].startswith("https://ror.org/") for r in rows.values())
+    for slug, r in rows.items():
+        if r["country"] == "China":
+            assert 73.4 <= float(r["lon"]) <= 135.1 and 18.1 <= float(r["lat"]) <= 53.6, slug
+
+
+def test_q_universities_by_founding_decade(run):
+    rows = run("universities-by-founding-decade.rq")
+    decades = {}
+    for r in rows:
+        decades.setdefault(int(r["decade"]), set()).add((local(r["university"]), int(r["inDecade"])))
+    counts = {decade: len(members) for decade, members in decades.items()}
+    assert counts == {1420: 1, 1900: 2, 1910: 1, 1920: 2, 1940: 2, 1950: 11, 1970: 1, 2000: 1}
+    assert all(n == counts[d] for d, members in decades.items() for _, n in members)
+    years = {local(r["university"]): (str(r["year"]), r["inChongqing"]) for r in rows}
+    assert years["chongqing-university"] == ("1929", True)
+    assert years["ku-leuven"] == ("1425", False)
+    assert years["chongqing-university-of-arts-and-sciences"] == ("2005", True)
+    assert sum(1 for _, in_cq in years.values() if in_cq) == 15

@@ -103,7 +103,7 @@ def test_void_describes_the_release(dist, kg):
     districts = URIRef("https://w3id.org/cqkg/id/dataset/cqkg-class-cq-district")
     assert int(void.value(districts, URIRef(VOID + "entities"))) == 26 + 2  # 2018's and two merged away in 2011
     ror = URIRef("https://w3id.org/cqkg/id/dataset/cqkg-links-ror-exactmatch")
-    assert int(void.value(ror, URIRef(VOID + "triples"))) == 15
+    assert int(void.value(ror, URIRef(VOID + "triples"))) == 29
     assert str(void.value(ror, URIRef(VOID + "objectsTarget"))) == "https://ror.org/"
     distributions = list(void.objects(dataset, URIRef(DCAT + "distribution")))
     assert len(distributions) == 2 * len(FORMATS)

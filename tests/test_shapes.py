@@ -64,7 +64,9 @@ def test_every_kind_of_constraint_has_a_negative_fixture():
     for kind in ("missing-zh-label", "missing-provenance", "bad-division-code", "implausible-founding-year",
                  "negative-count", "bad-wikidata-id", "bad-ror-id", "bad-geonames-id", "place-linked-to-ror",
                  "observation-without-unit", "duplicate-english-label", "university-without-district",
-                 "event-linked-to-geonames", "geometry-outside-china", "successor-without-end-date"):
+                 "event-linked-to-geonames", "geometry-outside-china", "successor-without-end-date",
+                 "geometry-not-a-point", "geometry-two-points", "geometry-off-the-globe",
+                 "chinese-point-outside-china", "country-not-a-country"):
         assert kind in kinds
 
 
