@@ -211,3 +211,35 @@ def test_query_declares_every_prefix_it_uses(path):
     import pyoxigraph
 
     pyoxigraph.Store().query(path.read_text(encoding="utf-8"))  # raises SyntaxError on an undeclared prefix
+
+
+def test_q_rd_series(run):
+    rows = {(r["indicator"], r["year"]): (r["chongqing"], r["china"], r["unit"]) for r in run("rd-series.rq")}
+    assert len(rows) == 32
+    expenditure = "Total expenditure on research and development"
+    intensity = "R&D expenditure as a percentage of GDP (R&D intensity)"
+    # the national series is complete from 2012 to 2024, in 亿元 and per cent
+    assert {y for (i, y) in rows if i == expenditure} == {str(y) for y in range(2012, 2025)}
+    assert {y for (i, y) in rows if i == intensity} == {str(y) for y in range(2012, 2025)}
+    assert rows[(expenditure, "2012")] == (None, "10298.4", "100 million yuan (RMB)")
+    assert rows[(intensity, "2024")] == (None, "2.69", "per cent")
+    # Chongqing beside China; the source's 2017 figure (36.464 billion yuan) shown in 亿元
+    assert rows[(expenditure, "2017")] == ("364.64", "17606.1", "100 million yuan (RMB)")
+    assert rows[(expenditure, "2022")] == ("686.6", "30782.9", "100 million yuan (RMB)")
+    assert rows[(intensity, "2022")][:2] == ("2.36", "2.54")
+    # the source's hi-tech count for 2018 and a later figure for the same year, both kept
+    assert rows[("Number of hi-tech enterprises", "2018")] == ("2012 | 2504", None, "count")
+    assert rows[("Effective invention patents per ten thousand people", "2017")][:2] == ("7.25", None)
+
+
+def test_q_rd_expenditure_intensity_by_year(run):
+    rows = run("rd-expenditure-intensity-by-year.rq")
+    assert len(rows) == 18
+    by = {(r["area"], r["year"]): (r["expenditure"], r["intensity"]) for r in rows}
+    assert [y for (a, y) in by if a == "China"] == [str(y) for y in range(2012, 2025)]
+    assert by[("China", "2012")] == (pytest.approx(10298.4), pytest.approx(1.98))
+    assert by[("China", "2020")] == (pytest.approx(24393.1), pytest.approx(2.40))
+    assert by[("Chongqing Municipality", "2017")] == (pytest.approx(364.64), None)
+    assert by[("Chongqing Municipality", "2018")] == (None, pytest.approx(2.01))
+    assert by[("Chongqing Municipality", "2020")] == (pytest.approx(526.79), pytest.approx(2.11))
+    assert by[("Chongqing Municipality", "2022")] == (pytest.approx(686.6), pytest.approx(2.36))
