@@ -215,7 +215,7 @@ def test_query_declares_every_prefix_it_uses(path):
 
 def test_q_rd_series(run):
     rows = {(r["indicator"], r["year"]): (r["chongqing"], r["china"], r["unit"]) for r in run("rd-series.rq")}
-    assert len(rows) == 32
+    assert len(rows) == 39
     expenditure = "Total expenditure on research and development"
     intensity = "R&D expenditure as a percentage of GDP (R&D intensity)"
     # the national series is complete from 2012 to 2024, in 亿元 and per cent
@@ -229,7 +229,9 @@ def test_q_rd_series(run):
     assert rows[(intensity, "2022")][:2] == ("2.36", "2.54")
     # the source's hi-tech count for 2018 and a later figure for the same year, both kept
     assert rows[("Number of hi-tech enterprises", "2018")] == ("2012 | 2504", None, "count")
-    assert rows[("Effective invention patents per ten thousand people", "2017")][:2] == ("7.25", None)
+    # invention patents per 10,000 people: the source's Chongqing figure beside the national one
+    assert rows[("Effective invention patents per ten thousand people", "2017")][:2] == ("7.25", "9.8")
+    assert rows[("High-value invention patents per ten thousand people", "2024")][:2] == (None, "14")
 
 
 def test_q_rd_expenditure_intensity_by_year(run):

@@ -32,6 +32,9 @@ FIGURES = [
     ("china-invention-patents-per-10000-people-2016", 8.0, "PatentsPer10000People"),
     ("china-invention-patents-per-10000-people-2020", 15.8, "PatentsPer10000People"),
     ("china-high-value-invention-patents-per-10000-people-2022", 9.4, "PatentsPer10000People"),
+    ("china-invention-patents-per-10000-people-2013", 4.02, "PatentsPer10000People"),
+    ("china-invention-patents-per-10000-people-2019", 13.3, "PatentsPer10000People"),
+    ("china-high-value-invention-patents-per-10000-people-2024", 14, "PatentsPer10000People"),
 ]
 
 # (indicator slug, area slug, first year, last year): the series claimed complete
@@ -56,7 +59,7 @@ def _series(kg):
 
 def test_every_observation_cites_one_page_its_kind_and_what_it_reproduces(kg):
     rows = _series(kg)
-    assert len(rows) == 37
+    assert len(rows) == 45
     assert len({r["obs"] for r in rows}) == len(rows), "one page, one note per observation"
     for r in rows:
         assert r["page"] and re.match(r"^https?://", r["page"]), r["obs"]
@@ -144,4 +147,4 @@ def test_file_header_blocks_and_prefixes():
     unused = [p for p in declared if not re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
     assert not unused, f"prefixes declared but not used: {unused}"
     blocks = [b for b in re.split(r"\n\s*\n", body) if "a qb:Observation" in b]
-    assert len(blocks) == 37 and all(b.count("a qb:Observation") == 1 for b in blocks)
+    assert len(blocks) == 45 and all(b.count("a qb:Observation") == 1 for b in blocks)
