@@ -28,6 +28,8 @@ FIGURES = [
     ("chongqing-rd-intensity-2022", 2.36, "Percent"),
     ("chongqing-rd-intensity-2018", 2.01, "Percent"),
     ("chongqing-hitech-enterprises-2018", 2504, "Count"),
+    ("chongqing-hitech-enterprises-2021", 5108, "Count"),
+    ("chongqing-hitech-enterprises-2022", 6348, "Count"),
     ("china-hitech-enterprises-2019", 225000, "Count"),
     ("china-invention-patents-per-10000-people-2016", 8.0, "PatentsPer10000People"),
     ("china-invention-patents-per-10000-people-2020", 15.8, "PatentsPer10000People"),
@@ -59,7 +61,7 @@ def _series(kg):
 
 def test_every_observation_cites_one_page_its_kind_and_what_it_reproduces(kg):
     rows = _series(kg)
-    assert len(rows) == 45
+    assert len(rows) == 47
     assert len({r["obs"] for r in rows}) == len(rows), "one page, one note per observation"
     for r in rows:
         assert r["page"] and re.match(r"^https?://", r["page"]), r["obs"]
@@ -147,4 +149,4 @@ def test_file_header_blocks_and_prefixes():
     unused = [p for p in declared if not re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
     assert not unused, f"prefixes declared but not used: {unused}"
     blocks = [b for b in re.split(r"\n\s*\n", body) if "a qb:Observation" in b]
-    assert len(blocks) == 45 and all(b.count("a qb:Observation") == 1 for b in blocks)
+    assert len(blocks) == 47 and all(b.count("a qb:Observation") == 1 for b in blocks)
