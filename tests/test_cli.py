@@ -103,7 +103,7 @@ def test_stats(cli, build_dir):
     result = cli("stats", build_dir=build_dir)
     assert result.returncode == 0
     assert "Sentences: 33, cited by facts: 33" in result.stdout
-    assert "Observations: 66 (1 lower bounds)" in result.stdout  # 19 figures of the source, 47 of the R&D series
+    assert "Observations: 67 (1 lower bounds)" in result.stdout  # 19 figures of the source, 48 of the R&D series
     assert "14/17    82%  cq:PublicUniversity → ror" in result.stdout
     figures = json.loads(cli("stats", "--json", build_dir=build_dir).stdout)
     assert figures["entities_per_class"]["https://w3id.org/cqkg/def/District"] == 26

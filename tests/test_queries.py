@@ -233,6 +233,7 @@ def test_q_rd_series(run):
     assert by[(intensity, "2022")] == [(pytest.approx(2.36), pytest.approx(2.54), "per cent")]
     # the source's hi-tech count for 2018 and a later figure for the same year: both kept, one row each
     assert by[(hitech, "2018")] == [(2012, None, "count"), (2504, None, "count")]
+    assert by[(hitech, "2021")] == [(5108, 330000, "count")]
     assert by[(hitech, "2022")] == [(6348, None, "count")]
     # invention patents per 10,000 people: the source's Chongqing figure beside the national one
     assert by[("Effective invention patents per ten thousand people", "2017")][0][:2] == (pytest.approx(7.25), pytest.approx(9.8))

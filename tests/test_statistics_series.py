@@ -31,6 +31,7 @@ FIGURES = [
     ("chongqing-hitech-enterprises-2021", 5108, "Count"),
     ("chongqing-hitech-enterprises-2022", 6348, "Count"),
     ("china-hitech-enterprises-2019", 225000, "Count"),
+    ("china-hitech-enterprises-2021", 330000, "Count"),
     ("china-invention-patents-per-10000-people-2016", 8.0, "PatentsPer10000People"),
     ("china-invention-patents-per-10000-people-2020", 15.8, "PatentsPer10000People"),
     ("china-high-value-invention-patents-per-10000-people-2022", 9.4, "PatentsPer10000People"),
@@ -61,7 +62,7 @@ def _series(kg):
 
 def test_every_observation_cites_one_page_its_kind_and_what_it_reproduces(kg):
     rows = _series(kg)
-    assert len(rows) == 47
+    assert len(rows) == 48
     assert len({r["obs"] for r in rows}) == len(rows), "one page, one note per observation"
     for r in rows:
         assert r["page"] and re.match(r"^https?://", r["page"]), r["obs"]
@@ -76,8 +77,8 @@ def test_printed_figure_is_in_the_note(kg):
     """The value is the figure printed: the note quotes it, in the unit printed."""
     for r in _series(kg):
         printed = r["note"]
-        if r["unit"].endswith("/Count") and r["value"] == 225000:
-            assert "22.5万家" in printed and r["bound"].endswith("/ApproximateValue")
+        if r["bound"].endswith("/ApproximateValue") and r["unit"].endswith("/Count"):
+            assert f"{r['value'] / 10000:g}万家" in printed, f"{r['obs']}: {r['value']} not printed in 万 in {printed!r}"
             continue
         number = f"{r['value']}"
         candidates = {number, number.rstrip("0").rstrip(".") if "." in number else number, f"{r['value']:.2f}"}
@@ -149,4 +150,4 @@ def test_file_header_blocks_and_prefixes():
     unused = [p for p in declared if not re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
     assert not unused, f"prefixes declared but not used: {unused}"
     blocks = [b for b in re.split(r"\n\s*\n", body) if "a qb:Observation" in b]
-    assert len(blocks) == 47 and all(b.count("a qb:Observation") == 1 for b in blocks)
+    assert len(blocks) == 48 and all(b.count("a qb:Observation") == 1 for b in blocks)
