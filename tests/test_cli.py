@@ -103,7 +103,7 @@ def test_stats(cli, build_dir):
     result = cli("stats", build_dir=build_dir)
     assert result.returncode == 0
     assert "Sentences: 33, cited by facts: 33" in result.stdout
-    assert "Observations: 19 (1 lower bounds)" in result.stdout
+    assert "Observations: 67 (1 lower bounds)" in result.stdout  # 19 figures of the source, 48 of the R&D series
     assert "14/17    82%  cq:PublicUniversity → ror" in result.stdout
     figures = json.loads(cli("stats", "--json", build_dir=build_dir).stdout)
     # the 26 districts of 2018 and Wansheng and Shuangqiao, merged away in 2011 (data/place-history.trig)

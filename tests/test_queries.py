@@ -287,3 +287,43 @@ def test_q_universities_by_founding_decade(run):
     assert years["ku-leuven"] == ("1425", False)
     assert years["chongqing-university-of-arts-and-sciences"] == ("2005", True)
     assert sum(1 for _, in_cq in years.values() if in_cq) == 15
+
+
+def test_q_rd_series(run):
+    rows = [(r["indicator"], r["year"], r["chongqing"], r["china"], r["unit"]) for r in run("rd-series.rq")]
+    assert len(rows) == 42
+    by = {}
+    for indicator, year, cq, cn, unit in rows:
+        by.setdefault((indicator, year), []).append((cq, cn, unit))
+    expenditure = "Total expenditure on research and development"
+    intensity = "R&D expenditure as a percentage of GDP (R&D intensity)"
+    hitech = "Number of hi-tech enterprises"
+    # the national series is complete from 2012 to 2024, in 亿元 and per cent
+    assert {y for (i, y) in by if i == expenditure} == {str(y) for y in range(2012, 2025)}
+    assert {y for (i, y) in by if i == intensity} == {str(y) for y in range(2012, 2025)}
+    assert by[(expenditure, "2012")] == [(None, pytest.approx(10298.4), "100 million yuan (RMB)")]
+    assert by[(intensity, "2024")] == [(None, pytest.approx(2.69), "per cent")]
+    # Chongqing beside China; the source's 2017 figure (36.464 billion yuan) shown in 亿元
+    assert by[(expenditure, "2017")] == [(pytest.approx(364.64), pytest.approx(17606.1), "100 million yuan (RMB)")]
+    assert by[(expenditure, "2022")] == [(pytest.approx(686.6), pytest.approx(30782.9), "100 million yuan (RMB)")]
+    assert by[(intensity, "2022")] == [(pytest.approx(2.36), pytest.approx(2.54), "per cent")]
+    # the source's hi-tech count for 2018 and a later figure for the same year: both kept, one row each
+    assert by[(hitech, "2018")] == [(2012, None, "count"), (2504, None, "count")]
+    assert by[(hitech, "2021")] == [(5108, 330000, "count")]
+    assert by[(hitech, "2022")] == [(6348, None, "count")]
+    # invention patents per 10,000 people: the source's Chongqing figure beside the national one
+    assert by[("Effective invention patents per ten thousand people", "2017")][0][:2] == (pytest.approx(7.25), pytest.approx(9.8))
+    assert by[("High-value invention patents per ten thousand people", "2024")][0][:2] == (None, 14)
+
+
+def test_q_rd_expenditure_intensity_by_year(run):
+    rows = run("rd-expenditure-intensity-by-year.rq")
+    assert len(rows) == 18
+    by = {(r["area"], r["year"]): (r["expenditure"], r["intensity"]) for r in rows}
+    assert [y for (a, y) in by if a == "China"] == [str(y) for y in range(2012, 2025)]
+    assert by[("China", "2012")] == (pytest.approx(10298.4), pytest.approx(1.98))
+    assert by[("China", "2020")] == (pytest.approx(24393.1), pytest.approx(2.40))
+    assert by[("Chongqing Municipality", "2017")] == (pytest.approx(364.64), None)
+    assert by[("Chongqing Municipality", "2018")] == (None, pytest.approx(2.01))
+    assert by[("Chongqing Municipality", "2020")] == (pytest.approx(526.79), pytest.approx(2.11))
+    assert by[("Chongqing Municipality", "2022")] == (pytest.approx(686.6), pytest.approx(2.36))
