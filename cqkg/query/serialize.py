@@ -62,6 +62,8 @@ def oxigraph_term(term) -> tuple | None:
         return ("uri", term.value, None, None)
     if isinstance(term, ox.BlankNode):
         return ("bnode", term.value, None, None)
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term
+        return ("triple", tuple(oxigraph_term(t) for t in (term.subject, term.predicate, term.object)), None, None)
     return ("literal", term.value, term.datatype.value, term.language)
 
 
@@ -70,17 +72,22 @@ def _json(variables, rows) -> str:
     for row in rows:
         binding = {}
         for name, term in zip(variables, row):
-            if term is None:
-                continue
-            kind, value, datatype, language = term
-            entry = {"type": kind, "value": value}
-            if language:
-                entry["xml:lang"] = language
-            elif kind == "literal" and datatype and datatype != XSD_STRING:
-                entry["datatype"] = datatype
-            binding[name] = entry
+            if term is not None:
+                binding[name] = _json_term(term)
         bindings.append(binding)
     return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def _json_term(term) -> dict:
+    kind, value, datatype, language = term
+    if kind == "triple":  # SPARQL 1.2 Query Results JSON
+        return {"type": "triple", "value": dict(zip(("subject", "predicate", "object"), map(_json_term, value)))}
+    entry = {"type": kind, "value": value}
+    if language:
+        entry["xml:lang"] = language
+    elif kind == "literal" and datatype and datatype != XSD_STRING:
+        entry["datatype"] = datatype
+    return entry
 
 
 def _xml(variables, rows) -> str:
@@ -90,23 +97,35 @@ def _xml(variables, rows) -> str:
     for row in rows:
         out.append("<result>")
         for name, term in zip(variables, row):
-            if term is None:
-                continue
-            kind, value, datatype, language = term
-            if kind == "uri":
-                inner = f"<uri>{escape(value)}</uri>"
-            elif kind == "bnode":
-                inner = f"<bnode>{escape(value)}</bnode>"
-            elif language:
-                inner = f"<literal xml:lang={quoteattr(language)}>{escape(value)}</literal>"
-            elif datatype and datatype != XSD_STRING:
-                inner = f"<literal datatype={quoteattr(datatype)}>{escape(value)}</literal>"
-            else:
-                inner = f"<literal>{escape(value)}</literal>"
-            out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
+            if term is not None:
+                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out)
+
+
+def _xml_term(term) -> str:
+    kind, value, datatype, language = term
+    if kind == "triple":  # SPARQL 1.2 Query Results XML
+        parts = (f"<{role}>{_xml_term(t)}</{role}>" for role, t in zip(("subject", "predicate", "object"), value))
+        return "<triple>" + "".join(parts) + "</triple>"
+    if kind == "uri":
+        return f"<uri>{escape(value)}</uri>"
+    if kind == "bnode":
+        return f"<bnode>{escape(value)}</bnode>"
+    if language:
+        return f"<literal xml:lang={quoteattr(language)}>{escape(value)}</literal>"
+    if datatype and datatype != XSD_STRING:
+        return f"<literal datatype={quoteattr(datatype)}>{escape(value)}</literal>"
+    return f"<literal>{escape(value)}</literal>"
+
+
+def _csv_cell(term) -> str:
+    if term is None:
+        return ""
+    if term[0] == "triple":
+        return _tsv_term(term)
+    return "_:" + term[1] if term[0] == "bnode" else term[1]
 
 
 def _csv(variables, rows) -> str:
@@ -114,7 +133,7 @@ def _csv(variables, rows) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(variables)
     for row in rows:
-        writer.writerow(["" if t is None else ("_:" + t[1] if t[0] == "bnode" else t[1]) for t in row])
+        writer.writerow([_csv_cell(t) for t in row])
     return buffer.getvalue()
 
 
@@ -128,6 +147,8 @@ def _tsv_term(term) -> str:
     if term is None:
         return ""
     kind, value, datatype, language = term
+    if kind == "triple":
+        return "<<( " + " ".join(_tsv_term(t) for t in value) + " )>>"
     if kind == "uri":
         return f"<{value}>"
     if kind == "bnode":

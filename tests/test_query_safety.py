@@ -1,0 +1,331 @@
+"""Regression tests of the probe of the public endpoint ("Safe to put on the internet"), finding by finding.
+
+SSRF: no spelling of SERVICE reaches a listener that is not on the allow-list, and
+what an allowed endpoint answers never reaches the client. Requests that stalled
+the server, deep nesting, the memory cap, clients that hang up, idle connections,
+the cache's byte bound, and the protocol's smaller edge cases.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+
+import pytest
+
+from conftest import fetch, live_server
+from cqkg.errors import ForbiddenQueryError, QueryError
+from cqkg.query import calls
+from cqkg.query.bounds import check_bounds
+from cqkg.web.response_cache import ResponseCache
+
+MARKER = "LISTENER-SECRET-7f3a"
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    """Counts every request and answers 404 with a marker body a leak would show."""
+
+    hits: list = []
+
+    def _answer(self):
+        type(self).hits.append(self.path)
+        body = MARKER.encode()
+        self.send_response(404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def listener():
+    """A real HTTP server on a free loopback port; yields (its URL, the list of requests it got)."""
+    handler = type("Handler", (_Listener,), {"hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/", handler.hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def service_spellings(target: str) -> list[str]:
+    """The probe's spellings of a SERVICE call to ``target``, and a generated corpus around them."""
+    host = target.rstrip("/")
+    base = [
+        f"SELECT ?x WHERE {{ SERVICE<{target}> {{ ?x ?p ?o }} }}",
+        f"SELECT ?x WHERE {{ SERVICE SILENT<{target}> {{ ?x ?p ?o }} }}",
+        f"select ?x where {{ service<{target}> {{ ?x ?p ?o }} }}",
+        f"PREFIX é: <{target}> SELECT * WHERE {{ SERVICE é: {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <http://x/> SELECT * {{ VALUES ?v {{ ex:a\\# }} SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"BASE <{target}> SELECT * {{ SERVICE <> {{ ?s ?p ?o }} }}",
+        f"BASE <{host}/a/> SELECT * {{ SERVICE <../> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE <\\u0068ttp://{host.removeprefix('http://')}/> {{ ?s ?p ?o }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ {{ SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * {{ OPTIONAL {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ # SERVICE <http://allowed/>\n SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f'SELECT * {{ BIND("SERVICE <x>" AS ?z) SERVICE <{target}> {{ ?s ?p ?o }} }}',
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE <{target}> {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ SERVICE <{target}?query=x> {{ ?s ?p ?o }} }}",
+    ]
+    generated = []
+    for keyword in ("SERVICE", "service", "SeRvIcE"):
+        for gap in ("", " ", "\t", "\n", " # c\n"):
+            for silent in ("", "SILENT", "silent"):
+                generated.append(f"SELECT * {{ {keyword}{gap}{silent}{' ' if silent else ''}<{target}> {{ ?s ?p ?o }} }}")
+    return base + generated
+
+
+@pytest.fixture(scope="module")
+def probe_target():
+    with listener() as (url, hits):
+        yield url, hits
+
+
+@pytest.fixture(scope="module")
+def closed(build_dir, tmp_path_factory):
+    """The default configuration: empty allow-list, two web server processes."""
+    with live_server(build_dir, tmp_path_factory.mktemp("closed"), query_timeout=5, workers=1) as live:
+        yield live
+
+
+def sparql_post(server, query: str, **headers):
+    return fetch(server.sparql, data=urllib.parse.urlencode({"query": query}).encode(),
+                 headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+
+def test_no_service_spelling_reaches_a_listener_off_the_allow_list(closed, probe_target):
+    url, hits = probe_target
+    for query in service_spellings(url):
+        answer = sparql_post(closed, query)
+        assert MARKER not in answer.text, query
+        assert answer.status in (200, 400, 403), (query, answer.status, answer.text)
+        if answer.status == 200 and answer.headers["Content-Type"].startswith("application/sparql-results+json"):
+            assert all(not row for row in answer.json().get("results", {}).get("bindings", [])), query
+    assert hits == []
+
+
+def test_service_to_the_listener_is_refused_with_403(closed, probe_target):
+    url, hits = probe_target
+    answer = sparql_post(closed, f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    assert answer.status == 403 and "allow-list" in answer.json()["error"]["detail"]
+    assert "127.0.0.1" not in answer.json()["error"]["detail"] and hits == []
+
+
+def test_parsed_service_endpoints_resolve_prefixes_base_and_escapes():
+    target = "http://127.0.0.1:9/"
+    assert calls.service_plan(f"SELECT * {{ SERVICE<{target}> {{ ?s ?p ?o }} }}").endpoints == {target}
+    assert calls.service_plan(f"PREFIX é: <{target}> SELECT * {{ SERVICE é: {{ ?s ?p ?o }} }}").endpoints == {target}
+    assert calls.service_plan(f"BASE <{target}a/> SELECT * {{ SERVICE <../> {{ ?s ?p ?o }} }}").endpoints == {target}
+    assert calls.service_plan(f"SELECT * {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}").endpoints == {target}
+    assert calls.service_plan("SELECT * { SERVICE SILENT ?e { ?s ?p ?o } }").variable
+    assert calls.service_plan('SELECT * { BIND("SERVICE <http://x/>" AS ?v) }').endpoints == frozenset()
+    with pytest.raises(ForbiddenQueryError):
+        calls.check_allowed(calls.service_plan(f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{}} }} }}"),
+                            ("https://query.wikidata.org/sparql",))
+
+
+def test_a_sandboxed_process_reaches_nothing(tmp_path):
+    import multiprocessing
+
+    with listener() as (url, hits):
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        context = multiprocessing.get_context("spawn")
+        result = context.Queue()
+        process = context.Process(target=_connect_after_isolating, args=(port, result))
+        process.start()
+        why_not, outcome = result.get(timeout=60)
+        process.join(timeout=10)
+    if why_not:
+        pytest.skip(f"network namespaces are not available here: {why_not}")
+    assert outcome.startswith("refused") and hits == []
+
+
+def _connect_after_isolating(port: int, result) -> None:
+    from cqkg.query.sandbox import isolate_network
+
+    why_not = isolate_network()
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        outcome = "connected"
+    except OSError as error:
+        outcome = f"refused: {error}"
+    result.put((why_not, outcome))
+
+
+# -- An allowed endpoint's answer never reaches the client --
+
+@pytest.fixture(scope="module")
+def federating(build_dir, tmp_path_factory, probe_target):
+    url, _hits = probe_target
+    with listener() as (allowed, allowed_hits):
+        with live_server(build_dir, tmp_path_factory.mktemp("federating"), fronts=1, workers=1,
+                         query_timeout=10, service_allowlist=allowed) as live:
+            yield live, allowed, allowed_hits
+
+
+def test_allowed_endpoint_is_called_and_its_error_body_is_not_passed_on(federating):
+    server, allowed, hits = federating
+    answer = sparql_post(server, f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
+    assert answer.status == 502 and answer.json()["error"]["detail"] == "a SERVICE call of this query failed"
+    assert MARKER not in answer.text and hits
+
+
+def test_allow_list_does_not_open_other_endpoints(federating, probe_target):
+    server, allowed, _ = federating
+    url, hits = probe_target
+    for query in service_spellings(url):
+        answer = sparql_post(server, query)
+        assert MARKER not in answer.text and answer.status in (200, 400, 403), (query, answer.status, answer.text)
+    mixed = sparql_post(server, f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    assert mixed.status == 403
+    assert hits == []
+
+
+# -- Bounded before parsing --
+
+def test_bounds_refuse_deep_nesting_and_long_queries():
+    for text in ("SELECT * WHERE " + "{" * 2500 + " ?s ?p ?o " + "}" * 2500,
+                 "ASK { FILTER(" + "(" * 10000 + "1" + ")" * 10000 + ") }",
+                 "ASK { FILTER(" + "!" * 10000 + "true) }",
+                 "ASK { ?s " + "(" * 500 + "<a:b>" + ")" * 500 + " ?o }"):
+        with pytest.raises(QueryError, match="nested too deeply"):
+            check_bounds(text, 1_000_000, 100)
+    with pytest.raises(QueryError, match="too long"):
+        check_bounds("ASK { " + "SERVICE <" * 110_000, 100_000, 100)
+    # brackets in strings, comments and IRIs are not nesting
+    check_bounds('ASK { FILTER("' + "(" * 500 + '") } # ' + "{" * 500 + "\n", 100_000, 100)
+    check_bounds("ASK { <http://x/" + "(" * 500 + "> ?p ?o }", 100_000, 100)
+
+
+def test_oversized_and_deep_queries_are_400_and_the_server_stays_up(closed):
+    for query in ("ASK { " + "SERVICE <" * 110_000,
+                  "ASK {} # SERVICE\n" + "#x\nPREFIX a:<" * 20_000,
+                  "SELECT * WHERE " + "{" * 2500 + " ?s ?p ?o " + "}" * 2500,
+                  "ASK { FILTER(" + "!" * 10000 + "true) }"):
+        answer = sparql_post(closed, query)
+        assert answer.status in (400, 413), answer.status
+        assert answer.json()["error"]["status"] == answer.status
+    assert fetch(closed.base + "/healthz").status == 200
+
+
+def test_property_path_of_thirty_thousand_steps_does_not_crash_a_worker(closed):
+    path = "/".join(["rdfs:label"] * 30000)
+    answer = sparql_post(closed, f"ASK {{ ?s {path} ?o }}")
+    assert answer.status in (200, 400, 503), answer.text
+    assert fetch(closed.base + "/healthz").status == 200
+
+
+# -- Memory, clients that hang up, idle connections --
+
+@pytest.fixture(scope="module")
+def capped(build_dir, tmp_path_factory):
+    with live_server(build_dir, tmp_path_factory.mktemp("capped"), fronts=1, workers=1, max_workers=2,
+                     query_timeout=20, query_memory_mb=300) as live:
+        yield live
+
+
+def test_a_query_past_the_memory_cap_is_stopped_with_503(capped):
+    answer = sparql_post(capped, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l")
+    assert answer.status == 503 and answer.json()["error"]["title"] == "MemoryLimitError"
+    assert fetch(capped.base + "/healthz").status == 200
+
+
+def test_a_query_whose_client_hangs_up_is_stopped(capped):
+    host, port = capped.base.removeprefix("http://").split(":")
+    query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(1)  # let the query start: the point is to hang up while it runs
+    deadline = time.monotonic() + 15
+    while "ClientGone" not in capped.log():
+        assert time.monotonic() < deadline, capped.log()[-2000:]
+        time.sleep(0.1)
+
+
+def test_idle_connections_do_not_take_the_server_off_the_air(closed):
+    host, port = closed.base.removeprefix("http://").split(":")
+    idle = [socket.create_connection((host, int(port))) for _ in range(150)]
+    try:
+        assert fetch(closed.base + "/healthz", timeout=10).status == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+# -- The cache keeps digests, and counts them --
+
+def test_cache_keys_are_digests_counted_in_the_byte_bound():
+    def tiny(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    cache = ResponseCache(tiny, max_entries=1024, max_bytes=100_000, max_body=2_000_000)
+    import io
+    for i in range(200):
+        body = (f"ASK {{}} # {i}".ljust(100_000, "x")).encode()
+        environ = {"PATH_INFO": "/sparql", "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
+                   "CONTENT_TYPE": "application/sparql-query", "wsgi.input": io.BytesIO(body)}
+        cache(environ, lambda status, headers, exc_info=None: None)
+    assert all(len(key) == 32 for key in cache.cache.keys())
+    assert cache.cache.currsize <= 100_000 and len(cache.cache) <= 1024
+
+
+# -- The protocol's edge cases --
+
+def test_head_is_answered_like_get(client):
+    answer = client.head("/sparql", query_string={"query": "ASK {}"})
+    assert answer.status_code == 200 and answer.data == b""
+
+
+def test_invalid_utf8_is_400_not_replaced(client):
+    assert client.get("/sparql?query=ASK%20%7B%7D%20%23%FF").status_code == 400
+    answer = client.post("/sparql", data=b"ASK {} # \xff", content_type="application/sparql-query")
+    assert answer.status_code == 400 and "UTF-8" in answer.json["error"]["detail"] or "utf-8" in answer.json["error"]["detail"]
+
+
+def test_declared_charset_is_honoured(client):
+    body = 'ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> "重庆大学"@zh }'.encode("utf-16")
+    answer = client.post("/sparql", data=body, content_type="application/sparql-query; charset=utf-16",
+                         headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.json["boolean"] is True
+    unknown = client.post("/sparql", data=b"ASK {}", content_type="application/sparql-query; charset=x-nope")
+    assert unknown.status_code == 415
+
+
+def test_bad_graph_iri_is_400(client):
+    answer = client.get("/sparql", query_string={"query": "ASK {}", "default-graph-uri": "not an iri"})
+    assert answer.status_code == 400 and "IRI" in answer.json["error"]["detail"]
+
+
+def test_long_dump_name_is_404(client):
+    assert client.get("/dumps/" + "a" * 5000).status_code == 404
+
+
+def test_variable_service_is_refused_not_500(client, closed):
+    answer = sparql_post(closed, "SELECT * WHERE { SERVICE?e { ?x ?p ?o } }")
+    assert answer.status in (400, 403), answer.text
+
+
+def test_triple_term_in_a_result_is_serialised(client):
+    query = "SELECT ?t WHERE { BIND(<<( <http://a/s> <http://a/p> <http://a/o> )>> AS ?t) }"
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                   "text/tab-separated-values"):
+        answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert answer.status_code in (200, 400), (accept, answer.data)
+        if answer.status_code == 200:
+            assert b"http://a/s" in answer.data
