@@ -93,20 +93,30 @@ class Reconciler:
         for row in self.kg.select(f'SELECT ?c ?l WHERE {{ ?c a owl:Class ; rdfs:label ?l FILTER(LANG(?l) = "en") FILTER(STRSTARTS(STR(?c), "{DEF}")) }}'):
             self.type_names[row["c"]] = row["l"]
 
-    def reconcile(self, query: str, type_id: str | None = None, limit: int = 5,
+    def reconcile(self, query: str, type_ids: tuple[str, ...] | str | None = None, limit: int = 5,
                   properties: list[dict] | None = None) -> list[Candidate]:
-        """The best candidates for the name ``query``, best first, at most ``limit``."""
+        """The best candidates for the name ``query``, best first, at most ``limit``.
+
+        ``type_ids``: one type or several (an entity of any of them qualifies). A
+        query with no name is matched on its ``properties`` alone, 10 points a match.
+        """
         wanted = normalise(query)
-        if not wanted:
+        types = (type_ids,) if isinstance(type_ids, str) else tuple(t for t in type_ids or () if t)
+        if not wanted and not properties:
             return []
         scored = []
         for entity in self.entities.values():
-            if type_id and type_id not in entity.types:
+            if types and not entity.types.intersection(types):
+                continue
+            bonus = self._property_bonus(entity, properties or [])
+            if not wanted:
+                if bonus:
+                    scored.append((bonus * 10 / max(1, len(properties)), entity))
                 continue
             score = max((_similarity(wanted, normalise(name)) for name in entity.names), default=0)
             if score < 50:
                 continue
-            score = min(100.0, score + self._property_bonus(entity, properties or []))
+            score = min(100.0, score + bonus)
             scored.append((score, entity))
         scored.sort(key=lambda item: (-item[0], item[1].id))
         top = scored[:limit]

@@ -9,6 +9,7 @@ the cache's byte bound, and the protocol's smaller edge cases.
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import threading
 import time
@@ -329,3 +330,44 @@ def test_triple_term_in_a_result_is_serialised(client):
         assert answer.status_code in (200, 400), (accept, answer.data)
         if answer.status_code == 200:
             assert b"http://a/s" in answer.data
+
+
+# -- /reconcile: bounded, and every bad parameter a 400 --
+
+def reconcile(client, **form):
+    return client.post("/reconcile", data={k: json.dumps(v) if not isinstance(v, str) else v for k, v in form.items()})
+
+
+def test_reconcile_batch_and_name_are_capped(client, app):
+    cap = app.extensions["cqkg"].settings.reconcile_max_queries
+    many = {f"q{i}": {"query": "Chongqing University"} for i in range(cap + 1)}
+    assert reconcile(client, queries=many).status_code == 400
+    long_name = reconcile(client, queries={"q0": {"query": "x" * 1000}})
+    assert long_name.status_code == 400 and "too long" in long_name.json["error"]["detail"]
+    assert reconcile(client, queries={"q0": {"query": "x" * 900_000}}).status_code == 413
+
+
+@pytest.mark.parametrize("limit", ['"abc"', "[1]", "1e309", "NaN", "true", "-1", '{"a": 1}'])
+def test_reconcile_bad_limit_is_400(client, limit):
+    answer = client.post("/reconcile", data={"queries": '{"q0": {"query": "Chongqing", "limit": %s}}' % limit})
+    assert answer.status_code == 400, answer.data
+
+
+def test_reconcile_bad_parameters_are_400(client):
+    assert client.get("/reconcile/suggest/entity?prefix=chong&limit=abc").status_code == 400
+    assert reconcile(client, extend=[1, 2]).status_code == 400
+    assert reconcile(client, queries=[1]).status_code == 400
+    assert reconcile(client, queries={"q0": {"query": 5}}).status_code == 400
+    assert reconcile(client, queries={"q0": {"query": "x", "type": 5}}).status_code == 400
+    assert client.get("/reconcile/propose_properties?limit=x").status_code == 400
+
+
+def test_reconcile_accepts_what_the_schema_allows(client):
+    typed = reconcile(client, queries={"q0": {"query": "Chongqing University", "type": ["HigherEducationInstitution", "Enterprise"]}})
+    assert typed.status_code == 200 and typed.json["q0"]["result"][0]["id"] == "org/chongqing-university"
+    by_property = reconcile(client, queries={"q0": {"properties": [{"pid": "divisionCode", "v": "500106"}]}})
+    assert by_property.status_code == 200
+    assert by_property.json["q0"]["result"][0]["id"] == "place/shapingba-district"
+    first = client.get("/reconcile/suggest/entity?prefix=chongqing&limit=2").json["result"]
+    second = client.get("/reconcile/suggest/entity?prefix=chongqing&limit=2&cursor=2").json["result"]
+    assert len(first) == len(second) == 2 and not {e["id"] for e in first} & {e["id"] for e in second}

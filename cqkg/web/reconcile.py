@@ -8,14 +8,17 @@ Manifest (GET /reconcile), batch reconciliation (``queries``), data extension
 from __future__ import annotations
 
 import json
+import time
 from html import escape
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
+from cqkg.errors import QueryTimeoutError
 from cqkg.namespaces import DEF, ID
 from cqkg.reconcile import EXTENSION_PROPERTIES, Reconciler
 from cqkg.store import KnowledgeGraph
+from cqkg.web import reconcile_params as params
 
 blueprint = Blueprint("reconcile", __name__)
 DEFAULT_TYPES = ("Organisation", "ResearchOrganisation", "HigherEducationInstitution", "Enterprise",
@@ -58,18 +61,18 @@ def _type_iri(type_id: str | None) -> str | None:
 @blueprint.route("/reconcile", methods=["GET", "POST"])
 def service():
     """Manifest, batch reconciliation or data extension, depending on the parameters."""
+    settings = current_app.extensions["cqkg"].settings
     if "queries" in request.values:
-        return _json(_batch(_parse("queries")))
+        return _json(_batch(params.batch(_parse("queries"), settings.reconcile_max_queries,
+                                         settings.reconcile_max_chars)))
     if "extend" in request.values:
-        return _json(_extend(_parse("extend")))
+        return _json(_extend(*params.extend_request(_parse("extend"), settings.reconcile_max_queries)))
     return _json(_manifest())
 
 
 def _parse(name: str):
-    try:
-        return json.loads(request.values[name])
-    except (ValueError, TypeError) as error:
-        raise BadRequest(f"'{name}' is not valid JSON: {error}") from None
+    settings = current_app.extensions["cqkg"].settings
+    return params.parse_json(request.values[name], name, settings.max_request_bytes)
 
 
 def _manifest() -> dict:
@@ -95,15 +98,14 @@ def _manifest() -> dict:
     }
 
 
-def _batch(queries: dict) -> dict:
-    if not isinstance(queries, dict):
-        raise BadRequest("'queries' must be a JSON object of named queries")
+def _batch(queries: dict[str, params.ReconcileQuery]) -> dict:
+    deadline = time.monotonic() + current_app.extensions["cqkg"].settings.query_timeout
     results = {}
     for key, query in queries.items():
-        if not isinstance(query, dict) or not isinstance(query.get("query"), str):
-            raise BadRequest(f"query {key!r} needs a 'query' string")
-        candidates = _reconciler().reconcile(query["query"], _type_iri(query.get("type")),
-                                             int(query.get("limit") or 5), query.get("properties"))
+        if time.monotonic() > deadline:
+            raise QueryTimeoutError("the reconciliation batch ran past the time limit; send smaller batches")
+        candidates = _reconciler().reconcile(query.name, tuple(_type_iri(t) for t in query.types),
+                                             query.limit, query.properties)
         results[key] = {"result": [{
             "id": c.entity.id, "name": c.entity.name, "description": c.entity.description,
             "type": [_type(t) for t in sorted(c.entity.types) if t.startswith(DEF)],
@@ -111,9 +113,8 @@ def _batch(queries: dict) -> dict:
     return results
 
 
-def _extend(extend: dict) -> dict:
-    ids = extend.get("ids") or []
-    properties = [p["id"] for p in extend.get("properties", []) if p.get("id") in EXTENSION_PROPERTIES]
+def _extend(ids: list[str], property_ids: list[str]) -> dict:
+    properties = [p for p in property_ids if p in EXTENSION_PROPERTIES]
     reconciler = _reconciler()
     rows = {i: {p: [] for p in properties} for i in ids}
     for prop in properties:
@@ -147,23 +148,27 @@ def preview():
 def suggest(kind: str):
     """Suggest entities, types or properties whose name starts with (or contains) ``prefix``."""
     prefix = request.args.get("prefix", "")
-    limit = int(request.args.get("limit", 10))
+    if len(prefix) > current_app.extensions["cqkg"].settings.reconcile_max_chars:
+        raise BadRequest("'prefix' is too long")
+    limit = params.limit_value(request.args.get("limit"))
+    cursor = params.limit_value(request.args.get("cursor"), "cursor", default=0)
     if kind == "entity":
-        found = [{"id": e.id, "name": e.name, "description": e.description} for e in _reconciler().suggest(prefix, limit)]
+        found = [{"id": e.id, "name": e.name, "description": e.description}
+                 for e in _reconciler().suggest(prefix, cursor + limit)]
     elif kind == "type":
         found = [{"id": iri[len(DEF):], "name": name} for iri, name in sorted(_reconciler().type_names.items())
-                 if prefix.lower() in name.lower() or prefix.lower() in iri.lower()][:limit]
+                 if prefix.lower() in name.lower() or prefix.lower() in iri.lower()]
     elif kind == "property":
         found = [{"id": pid, "name": label} for pid, (label, _path) in EXTENSION_PROPERTIES.items()
-                 if prefix.lower() in pid.lower() or prefix.lower() in label.lower()][:limit]
+                 if prefix.lower() in pid.lower() or prefix.lower() in label.lower()]
     else:
-        raise NotFound(f"no suggest service for {kind!r}")
-    return _json({"result": found})
+        raise NotFound(f"no suggest service for {kind[:50]!r}")
+    return _json({"result": found[cursor:cursor + limit]})
 
 
 @blueprint.get("/reconcile/propose_properties")
 def propose_properties():
     """The properties a column of entities of ``type`` can be extended with."""
-    limit = int(request.args.get("limit", len(EXTENSION_PROPERTIES)))
+    limit = params.limit_value(request.args.get("limit"), default=len(EXTENSION_PROPERTIES))
     properties = [{"id": pid, "name": label} for pid, (label, _path) in EXTENSION_PROPERTIES.items()][:limit]
     return _json({"type": request.args.get("type", ""), "properties": properties})
