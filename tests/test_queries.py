@@ -127,7 +127,9 @@ def test_q_sentence_facts(run):
     facts = {(local(r["subject"]), r["predicate"].rsplit("/", 1)[1], r["object"]) for r in rows}
     assert ("continental-ag", "hasRDCentreIn", "https://w3id.org/cqkg/id/place/chongqing") in facts
     assert ("qualcomm", "22-rdf-syntax-ns#type", "https://w3id.org/cqkg/def/ForeignEnterprise") in facts
-    assert len(rows) == 11
+    # the sentence also states that its list of enterprises is open ("including"): 7 facts about the list
+    assert ("outline-2018-s16-list", "listIsComplete", False) in facts
+    assert len(rows) == 18
 
 
 def test_q_settled_institutes(run):
@@ -211,3 +213,30 @@ def test_query_declares_every_prefix_it_uses(path):
     import pyoxigraph
 
     pyoxigraph.Store().query(path.read_text(encoding="utf-8"))  # raises SyntaxError on an undeclared prefix
+
+
+def test_q_open_lists(run):
+    rows = {local(r["list"]): r for r in run("open-lists.rq")}
+    assert [r["number"] for r in run("open-lists.rq")] == [7, 10, 11, 12, 14, 15, 16, 21, 22, 27, 28, 29]
+    assert {name: r["itemsNamed"] for name, r in rows.items()} == {
+        "outline-2018-s07-list": 3, "outline-2018-s10-list": 7, "outline-2018-s11-list": 6,
+        "outline-2018-s12-list": 5, "outline-2018-s14-list": 5, "outline-2018-s15-list": 6,
+        "outline-2018-s16-list": 3, "outline-2018-s21-list": 3, "outline-2018-s22-list": 4,
+        "outline-2018-s27-list": 4, "outline-2018-s28-list": 2, "outline-2018-s29-list": 5}
+    markers = {name: set(r["markers"].split(" … ")) for name, r in rows.items()}
+    assert markers["outline-2018-s27-list"] == {"and so on"}
+    assert markers["outline-2018-s10-list"] == {"such as", "etc."}
+    assert markers["outline-2018-s29-list"] == {"including", "and so on"}
+    assert rows["outline-2018-s22-list"]["name"] == "Significant R&D fields of the strategic project"
+
+
+def test_q_field_hierarchy(run):
+    rows = {(local(r["field"]), local(r["broader"]), r["steps"]) for r in run("field-hierarchy.rq")}
+    assert rows == {
+        ("face-recognition", "biometric-recognition", 1),
+        ("face-recognition", "artificial-intelligence", 2),
+        ("biometric-recognition", "artificial-intelligence", 1),
+        ("computing-audio-visual", "artificial-intelligence", 1),
+        ("intelligent-robot", "artificial-intelligence", 1),
+        ("intelligent-automobile", "artificial-intelligence", 1),
+    }
