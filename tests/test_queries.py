@@ -51,10 +51,10 @@ def test_check_finds_no_violation(kg, check):
 
 def test_q_research_organisations(run):
     orgs = {local(r["org"]) for r in run("research-organisations.rq")}
-    assert len(orgs) == 48
+    assert len(orgs) == 56  # 48, plus 7 state key laboratories and the Chongqing Academy of Science and Technology
     assert {"cigit", "chongqing-university", "ucla", "cas", "hit-chongqing-research-institute",
-            "army-medical-university", "ucas-chongqing-college"} <= orgs
-    assert "continental-ag" not in orgs
+            "army-medical-university", "ucas-chongqing-college", "sklmt", "chongqing-academy-of-science-and-technology"} <= orgs
+    assert "continental-ag" not in orgs and "chongqing-science-and-technology-bureau" not in orgs
 
 
 def test_q_located_in_chongqing(run):
@@ -108,8 +108,9 @@ def test_q_stated_counts_vs_named(run):
 
 def test_q_organisations_per_district(run):
     rows = {r["name"]: r["organisations"] for r in run("organisations-per-district.rq")}
-    assert rows == {"Shapingba District": 6, "Nan'an District": 4, "Hechuan District": 4, "Banan District": 3,
-                    "Yongchuan District": 2, "Yubei District": 2, "Beibei District": 1, "Fuling District": 1,
+    # Shapingba: + the State Key Laboratory of Mechanical Transmissions; Yubei: + the S&T Bureau
+    assert rows == {"Shapingba District": 7, "Nan'an District": 4, "Hechuan District": 4, "Banan District": 3,
+                    "Yongchuan District": 2, "Yubei District": 3, "Beibei District": 1, "Fuling District": 1,
                     "Jiulongpo District": 1, "Wanzhou District": 1, "Yuzhong District": 1}
 
 
@@ -240,3 +241,15 @@ def test_q_field_hierarchy(run):
         ("intelligent-robot", "artificial-intelligence", 1),
         ("intelligent-automobile", "artificial-intelligence", 1),
     }
+
+
+def test_q_key_laboratories(run):
+    rows = {local(r["lab"]): r for r in run("key-laboratories.rq")}
+    assert len(rows) == 7
+    assert {local(r["host"]) for r in rows.values()} == {
+        "chongqing-university", "southwest-university", "chongqing-medical-university",
+        "chongqing-jiaotong-university", "caeri"}
+    assert rows["sklmt"]["nameZh"] == "机械传动国家重点实验室"
+    assert local(rows["sklmt"]["place"]) == "shapingba-district"
+    assert rows["sklpe"]["founded"] == "2007"
+    assert all(r["source"] for r in rows.values())
