@@ -51,7 +51,7 @@ def test_check_finds_no_violation(kg, check):
 
 def test_q_research_organisations(run):
     orgs = {local(r["org"]) for r in run("research-organisations.rq")}
-    assert len(orgs) == 56  # 48, plus 7 state key laboratories and the Chongqing Academy of Science and Technology
+    assert len(orgs) == 58  # 48, plus 8 state key laboratories, a national engineering research centre and CAST
     assert {"cigit", "chongqing-university", "ucla", "cas", "hit-chongqing-research-institute",
             "army-medical-university", "ucas-chongqing-college", "sklmt", "chongqing-academy-of-science-and-technology"} <= orgs
     assert "continental-ag" not in orgs and "chongqing-science-and-technology-bureau" not in orgs
@@ -249,10 +249,10 @@ def test_q_field_hierarchy(run):
 
 def test_q_key_laboratories(run):
     rows = {local(r["lab"]): r for r in run("key-laboratories.rq")}
-    assert len(rows) == 7
+    assert len(rows) == 8
     assert {local(r["host"]) for r in rows.values()} == {
         "chongqing-university", "southwest-university", "chongqing-medical-university",
-        "chongqing-jiaotong-university", "caeri"}
+        "chongqing-jiaotong-university", "caeri", "army-medical-university"}
     assert rows["sklmt"]["nameZh"] == "机械传动国家重点实验室"
     assert local(rows["sklmt"]["place"]) == "shapingba-district"
     assert rows["sklpe"]["founded"] == "2007"
