@@ -1,5 +1,6 @@
 """Figures about the built graph: entities per class, observations, sentences and the facts
-citing them, label coverage and link coverage.
+citing them, label coverage, link coverage, and per-class coverage of organisations and
+places (registry links, country, founding year, coordinates, confirmed Chinese name).
 
 Every figure is computed by a SPARQL query over the built store.
 """
@@ -57,6 +58,69 @@ SELECT (COUNT(DISTINCT ?obs) AS ?observations) (COUNT(DISTINCT ?bound) AS ?lower
 """
 
 
+def _has_link(var: str, prefix: str) -> str:
+    return (f'BIND(IF(EXISTS {{ ?e owl:sameAs|skos:exactMatch|skos:closeMatch ?x_{var} '
+            f'FILTER(STRSTARTS(STR(?x_{var}), "{prefix}")) }}, 1, 0) AS ?{var})')
+
+
+#: Per class of organisation or place: how many of its entities have each kind of fact.
+#: (name in the figures, column heading, SPARQL that binds the name to 1 or 0 for ?e)
+COVERAGE_COLUMNS = (
+    ("ror", "ROR", _has_link("ror", "https://ror.org/")),
+    ("wikidata", "Wikidata", _has_link("wikidata", "http://www.wikidata.org/entity/")),
+    ("geonames", "GeoNames", _has_link("geonames", "https://sws.geonames.org/")),
+    ("country", "country", "BIND(IF(EXISTS { ?e schema:addressCountry|cq:country ?c }, 1, 0) AS ?country)"),
+    ("founding_year", "founded", "BIND(IF(EXISTS { ?e cq:foundingYear ?y }, 1, 0) AS ?founding_year)"),
+    ("coordinates", "coords", "BIND(IF(EXISTS { ?e geo:hasGeometry ?g }, 1, 0) AS ?coordinates)"),
+    ("zh_confirmed", "zh conf.",
+     'BIND(IF(EXISTS { ?e rdfs:label ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) } && '
+     'NOT EXISTS { ?e cq:labelStatus cq:WorkingTranslation }, 1, 0) AS ?zh_confirmed)'),
+)
+
+COVERAGE = f"""
+SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) {" ".join(f"(SUM(?{n}) AS ?{n}_n)" for n, _, _ in COVERAGE_COLUMNS)}
+WHERE {{
+    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    {ENTITY_FILTER}
+    FILTER EXISTS {{ ?class rdfs:subClassOf* ?top VALUES ?top {{ cq:Organisation cq:Place }} }}
+    {" ".join(bind for _, _, bind in COVERAGE_COLUMNS)}
+}} GROUP BY ?class ORDER BY DESC(?entities) ?class
+"""
+
+
+#: The same figures for all organisations and all places (each entity once, whatever its classes).
+COVERAGE_TOTALS = f"""
+SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) {" ".join(f"(SUM(?{n}) AS ?{n}_n)" for n, _, _ in COVERAGE_COLUMNS)}
+WHERE {{
+    VALUES ?class {{ cq:Organisation cq:Place }}
+    {{ SELECT DISTINCT ?e ?class WHERE {{
+        GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?type }}
+        {ENTITY_FILTER}
+        ?type rdfs:subClassOf* ?class }} }}
+    {" ".join(bind for _, _, bind in COVERAGE_COLUMNS)}
+}} GROUP BY ?class ORDER BY ?class
+"""
+
+
+def coverage(kg: KnowledgeGraph) -> list[dict]:
+    """Per class of organisation or place (asserted types), then for all organisations and all
+    places: entities, and how many have each fact."""
+    return [{"class": row["class"], "all": query is COVERAGE_TOTALS, "entities": row["entities"],
+             **{name: int(row[f"{name}_n"] or 0) for name, _, _ in COVERAGE_COLUMNS}}
+            for query in (COVERAGE, COVERAGE_TOTALS) for row in kg.select(query)]
+
+
+def render_coverage(rows: list[dict]) -> list[str]:
+    """The coverage table: one row per class, each cell 'count percent'."""
+    heads = [head for _, head, _ in COVERAGE_COLUMNS]
+    width = max([len("class")] + [len(row["short"]) for row in rows]) if rows else len("class")
+    out = [f"  {'class':<{width}}  {'n':>3}" + "".join(f"  {h:>9}" for h in heads)]
+    for row in rows:
+        cells = [f"{row[name]:3d} {row[name] / row['entities']:4.0%}" for name, _, _ in COVERAGE_COLUMNS]
+        out.append(f"  {row['short']:<{width}}  {row['entities']:3d}" + "".join(f"  {c:>9}" for c in cells))
+    return out
+
+
 def compute(kg: KnowledgeGraph) -> dict:
     """Return all figures as a dict (JSON-serialisable)."""
     classes = kg.select(ENTITIES_PER_CLASS)
@@ -68,6 +132,7 @@ def compute(kg: KnowledgeGraph) -> dict:
         "sentences": kg.select(SENTENCES)[0],
         "labels": kg.select(LABELS)[0],
         "links": [row for row in kg.select(LINKS)],
+        "coverage": coverage(kg),
     }
 
 
@@ -87,6 +152,9 @@ def render(figures: dict) -> str:
     totals = figures["entities_per_class"]
     out += [f"  {row['linked']:3d}/{totals.get(row['class'], 0):<3d} {row['linked'] / max(totals.get(row['class'], 1), 1):5.0%}  "
             f"{shorten(row['class'])} → {row['target']}" for row in figures["links"]] or ["  none"]
+    out += ["", "Coverage per class of organisation or place (entities with the fact, share of the class):"]
+    rows = [dict(row, short=("all " if row["all"] else "") + shorten(row["class"])) for row in figures["coverage"]]
+    out += render_coverage(rows) if rows else ["  none"]
     out += ["", "Quads per graph:"]
     out += [f"  {count:6d}  {shorten(graph)}" for graph, count in figures["quads_per_graph"].items()]
     return "\n".join(out) + "\n"

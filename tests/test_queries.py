@@ -51,10 +51,10 @@ def test_check_finds_no_violation(kg, check):
 
 def test_q_research_organisations(run):
     orgs = {local(r["org"]) for r in run("research-organisations.rq")}
-    assert len(orgs) == 48
+    assert len(orgs) == 58  # 48, plus 8 state key laboratories, a national engineering research centre and CAST
     assert {"cigit", "chongqing-university", "ucla", "cas", "hit-chongqing-research-institute",
-            "army-medical-university", "ucas-chongqing-college"} <= orgs
-    assert "continental-ag" not in orgs
+            "army-medical-university", "ucas-chongqing-college", "sklmt", "chongqing-academy-of-science-and-technology"} <= orgs
+    assert "continental-ag" not in orgs and "chongqing-science-and-technology-bureau" not in orgs
 
 
 def test_q_located_in_chongqing(run):
@@ -109,8 +109,9 @@ def test_q_stated_counts_vs_named(run):
 
 def test_q_organisations_per_district(run):
     rows = {r["name"]: r["organisations"] for r in run("organisations-per-district.rq")}
-    assert rows == {"Shapingba District": 6, "Nan'an District": 4, "Hechuan District": 4, "Banan District": 3,
-                    "Yongchuan District": 2, "Yubei District": 2, "Beibei District": 1, "Fuling District": 1,
+    # Shapingba: + the State Key Laboratory of Mechanical Transmissions; Yubei: + the S&T Bureau
+    assert rows == {"Shapingba District": 7, "Nan'an District": 4, "Hechuan District": 4, "Banan District": 3,
+                    "Yongchuan District": 2, "Yubei District": 3, "Beibei District": 1, "Fuling District": 1,
                     "Jiulongpo District": 1, "Wanzhou District": 1, "Yuzhong District": 1}
 
 
@@ -128,7 +129,9 @@ def test_q_sentence_facts(run):
     facts = {(local(r["subject"]), r["predicate"].rsplit("/", 1)[1], r["object"]) for r in rows}
     assert ("continental-ag", "hasRDCentreIn", "https://w3id.org/cqkg/id/place/chongqing") in facts
     assert ("qualcomm", "22-rdf-syntax-ns#type", "https://w3id.org/cqkg/def/ForeignEnterprise") in facts
-    assert len(rows) == 11
+    # the sentence also states that its list of enterprises is open ("including"): 7 facts about the list
+    assert ("outline-2018-s16-list", "listIsComplete", False) in facts
+    assert len(rows) == 18
 
 
 def test_q_settled_institutes(run):
@@ -327,3 +330,46 @@ def test_q_rd_expenditure_intensity_by_year(run):
     assert by[("Chongqing Municipality", "2018")] == (None, pytest.approx(2.01))
     assert by[("Chongqing Municipality", "2020")] == (pytest.approx(526.79), pytest.approx(2.11))
     assert by[("Chongqing Municipality", "2022")] == (pytest.approx(686.6), pytest.approx(2.36))
+
+
+def test_q_open_lists(run):
+    rows = run("open-lists.rq")
+    lists = {local(r["list"]): r for r in rows}
+    assert sorted({r["number"] for r in rows}) == [7, 10, 11, 12, 14, 15, 16, 21, 22, 27, 28, 29]
+    assert {name: r["itemsNamed"] for name, r in lists.items()} == {
+        "outline-2018-s07-list": 3, "outline-2018-s10-list": 7, "outline-2018-s11-list": 6,
+        "outline-2018-s12-list": 5, "outline-2018-s14-list": 5, "outline-2018-s15-list": 6,
+        "outline-2018-s16-list": 3, "outline-2018-s21-list": 3, "outline-2018-s22-list": 4,
+        "outline-2018-s27-list": 4, "outline-2018-s28-list": 2, "outline-2018-s29-list": 5}
+    markers = {}
+    for r in rows:
+        markers.setdefault(local(r["list"]), set()).add(r["marker"])
+    assert markers["outline-2018-s27-list"] == {"and so on"}
+    assert markers["outline-2018-s10-list"] == {"such as", "etc."}
+    assert markers["outline-2018-s29-list"] == {"including", "and so on"}
+    assert len(rows) == 15
+    assert lists["outline-2018-s22-list"]["name"] == "Significant R&D fields of the strategic project"
+
+
+def test_q_field_hierarchy(run):
+    rows = {(local(r["field"]), local(r["broader"]), r["steps"]) for r in run("field-hierarchy.rq")}
+    assert rows == {
+        ("face-recognition", "biometric-recognition", 1),
+        ("face-recognition", "artificial-intelligence", 2),
+        ("biometric-recognition", "artificial-intelligence", 1),
+        ("computing-audio-visual", "artificial-intelligence", 1),
+        ("intelligent-robot", "artificial-intelligence", 1),
+        ("intelligent-automobile", "artificial-intelligence", 1),
+    }
+
+
+def test_q_key_laboratories(run):
+    rows = {local(r["lab"]): r for r in run("key-laboratories.rq")}
+    assert len(rows) == 8
+    assert {local(r["host"]) for r in rows.values()} == {
+        "chongqing-university", "southwest-university", "chongqing-medical-university",
+        "chongqing-jiaotong-university", "caeri", "army-medical-university"}
+    assert rows["sklmt"]["nameZh"] == "机械传动国家重点实验室"
+    assert local(rows["sklmt"]["place"]) == "shapingba-district"
+    assert rows["sklpe"]["founded"] == "2007"
+    assert all(r["source"] for r in rows.values())
