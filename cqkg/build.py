@@ -17,7 +17,6 @@ sentence (named by the sentence's IRI).
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import time
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg import __version__
-from cqkg.buildinfo import DATASET, DEFAULT_GRAPH_KEY, MANIFEST, STORE, read_manifest
+from cqkg import __version__, buildfolder
+from cqkg.buildinfo import DEFAULT_GRAPH_KEY, read_manifest
 from cqkg.errors import ValidationFailed
 from cqkg.load import Inputs, input_files, load_inputs, to_graph, to_oxigraph, to_rdflib
 from cqkg.namespaces import ASSERTED_GRAPH, DEFAULT_UNION, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -54,23 +53,31 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def is_current(build_dir: Path, root: Path) -> bool:
-    """True if ``build_dir`` holds a complete build of the current inputs."""
+def is_current(build_dir: Path, root: Path, stamp: str | None = None) -> bool:
+    """True if ``build_dir`` holds a complete, intact build of the current inputs (``stamp``: their fingerprint)."""
     manifest = read_manifest(build_dir)
-    return bool(manifest) and manifest.get("fingerprint") == fingerprint(root) and (build_dir / STORE).is_dir()
+    return (bool(manifest) and manifest.get("fingerprint") == (stamp or fingerprint(root))
+            and buildfolder.outputs_intact(build_dir, manifest))
 
 
-def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: None) -> BuildResult:
+def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: None,
+          quiet_if_current: bool = False) -> BuildResult:
     """Build the dataset from the inputs below ``root`` into ``build_dir``, unless it is current.
 
     ``log`` receives one line per step. Raises InputSyntaxError for a malformed
     input and ValidationFailed (carrying the report) when the data violates a shape.
     """
     root, build_dir = Path(root), Path(build_dir)
-    stamp = fingerprint(root)
-    if not force and is_current(build_dir, root):
-        log(f"build is current ({build_dir})")
-        return BuildResult(cached=True, manifest=read_manifest(build_dir))
+    with buildfolder.exclusive(build_dir, log):
+        stamp = fingerprint(root)
+        if not force and is_current(build_dir, root, stamp):
+            if not quiet_if_current:
+                log(f"build is current ({build_dir})")
+            return BuildResult(cached=True, manifest=read_manifest(build_dir))
+        return _build(root, build_dir, stamp, log)
+
+
+def _build(root: Path, build_dir: Path, stamp: str, log) -> BuildResult:
     timings = {}
     started = time.perf_counter()
     inputs = load_inputs(root)
@@ -98,19 +105,18 @@ def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: 
     default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
     timings["write_s"] = _lap(step)
     timings["total_s"] = _lap(started)
-    manifest = {
+    manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
-        "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples, "validation": counts, "timings": timings,
-    }
-    (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,
+        "validation": counts, "timings": timings,
+    })
     log(f"built {manifest['quads']} quads in {len(graph_counts)} graphs into {build_dir} ({timings['total_s']} s)")
     return BuildResult(cached=False, manifest=manifest, report=report)
 
 
 def ensure_built(root: Path, build_dir: Path, log=lambda message: None) -> None:
-    """Build the dataset unless ``build_dir`` already holds a build of the current inputs."""
-    if not is_current(Path(build_dir), Path(root)):
-        build(root, build_dir, log=log)
+    """Build the dataset unless ``build_dir`` already holds an intact build of the current inputs."""
+    build(root, build_dir, log=log, quiet_if_current=True)
 
 
 def validate_inputs(root: Path) -> Report:
@@ -143,11 +149,10 @@ def _dataset_quads(inputs: Inputs, asserted, inferred) -> list[ox.Quad]:
 
 
 def _write(build_dir: Path, quads: list[ox.Quad]) -> dict[str, int]:
-    """Write the dataset as sorted N-Quads and as a fresh pyoxigraph store; return quads per graph."""
-    build_dir.mkdir(parents=True, exist_ok=True)
+    """Stage the dataset as sorted N-Quads and as a fresh pyoxigraph store; return quads per graph."""
+    dataset_new, fresh = buildfolder.staging_paths(build_dir)
     lines = sorted(set(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()))
-    (build_dir / DATASET).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    fresh = build_dir / (STORE + ".new")
+    dataset_new.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(fresh, ignore_errors=True)
     store = ox.Store(str(fresh))
     store.bulk_extend(quads)
@@ -158,9 +163,6 @@ def _write(build_dir: Path, quads: list[ox.Quad]) -> dict[str, int]:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else DEFAULT_GRAPH_KEY
         counts[name] = counts.get(name, 0) + 1
     del store
-    target = build_dir / STORE
-    shutil.rmtree(target, ignore_errors=True)
-    fresh.rename(target)
     return dict(sorted(counts.items()))
 
 

@@ -13,9 +13,13 @@ DEFAULT_GRAPH_KEY = "default"
 
 
 def read_manifest(build_dir: Path) -> dict:
-    """Return the manifest of the build in ``build_dir``, or {} if there is none."""
+    """Return the manifest of the build in ``build_dir``, or {} if there is none or it cannot be read."""
     path = Path(build_dir) / MANIFEST
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # absent, unreadable or damaged: as good as no build
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def short_version(manifest: dict) -> str:

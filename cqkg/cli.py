@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -38,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``cqkg settings | head -1``): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's final flush cannot fail again
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,12 +149,19 @@ def _query(args, settings: Settings) -> int:
 
 
 def _query_text(argument: str) -> str:
-    path = Path(argument)
-    if argument.endswith(".rq") or (len(argument) < 1024 and "\n" not in argument and path.is_file()):
-        if not path.is_file():
-            raise CqkgError(f"no such query file: {argument}")
-        return path.read_text(encoding="utf-8")
+    """The query: the file ``argument`` names when it ends in .rq or is an existing file, else the text itself."""
+    if argument.endswith(".rq") or _is_file(argument):
+        if not _is_file(argument):
+            raise CqkgError(f"no such query file: {argument[:200]}")
+        return Path(argument).read_text(encoding="utf-8")
     return argument
+
+
+def _is_file(argument: str) -> bool:
+    try:
+        return "\n" not in argument and Path(argument).is_file()
+    except (OSError, ValueError):  # too long or otherwise impossible as a file name
+        return False
 
 
 def _stats(args, settings: Settings) -> int:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from cqkg.errors import InputMissingError, InputSyntaxError
+from cqkg.literals import check_literals
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -40,11 +41,14 @@ class Inputs:
 def input_files(root: Path) -> list[Path]:
     """Return every file the build depends on, sorted: ontology, data and the source texts."""
     files = [root / "ontology" / "cqkg.ttl", root / "ontology" / "shapes.ttl"]
-    files += sorted((root / "data").rglob("*.trig"))
+    files += sorted(p for p in (root / "data").rglob("*.trig"))
     files += sorted((root / "sources").glob("*.txt"))
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise InputMissingError(f"missing input: {', '.join(missing)}")
+    not_files = [_relative(f, root) for f in files if not f.is_file()]
+    if not_files:
+        raise InputMissingError(f"{not_files[0]}: not a file")
     return files
 
 
@@ -79,12 +83,16 @@ def parse_file(path: Path, root: Path | None = None) -> list[ox.Quad]:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputSyntaxError(f"{rel}: unknown RDF file extension {path.suffix!r}")
+    if not path.is_file():
+        raise InputMissingError(f"{rel}: not a file")
     try:
-        return list(ox.parse(path=str(path), format=fmt))
+        quads = list(ox.parse(path=str(path), format=fmt))
     except SyntaxError as error:
         raise InputSyntaxError(f"{rel}:{error.lineno or 0}:{error.offset or 0}: {_reason(error)}") from None
     except OSError as error:
         raise InputMissingError(f"{rel}: {error.strerror or error}") from None
+    check_literals(quads, path, rel)
+    return quads
 
 
 def parse_text(text: str, fmt: ox.RdfFormat, name: str = "<string>") -> list[ox.Quad]:

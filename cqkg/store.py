@@ -10,6 +10,7 @@ available by name with ``GRAPH``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,7 +50,7 @@ class KnowledgeGraph:
         try:
             return self.store.query(sparql, default_graph=default_graph, named_graphs=named_graphs, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise QueryError(f"malformed query: {error}") from None
+            raise QueryError(f"malformed query: {parser_message(error, sparql)}") from None
 
     def select(self, sparql: str) -> list[dict[str, object]]:
         """Run a SELECT query and return its rows as dicts of variable name → Python value."""
@@ -58,6 +59,25 @@ class KnowledgeGraph:
             raise QueryError("expected a SELECT query")
         names = [v.value for v in solutions.variables]
         return [{name: python_value(row[name]) for name in names} for row in solutions]
+
+
+def parser_message(error: SyntaxError, text: str) -> str:
+    """pyoxigraph's parse error on one short line: its position, and what it expected without character ranges."""
+    message = " ".join(str(error).split())
+    where, _, reason = message.partition(": ")
+    if "Prefix not found" in reason:
+        match = re.match(r"error at (\d+):(\d+)", where)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            lines = text.splitlines() or [""]
+            start = lines[min(line, len(lines)) - 1][:column - 1]
+            name = re.search(r"([^\s{}()\[\];,.<>]*)$", start).group(1)
+            return f"{where}: unknown prefix '{name.split(':')[0]}:' (declare it with PREFIX)"
+    if reason.startswith("expected one of "):
+        items = re.split(r", (?=\[|[A-Za-z\"'])", reason.removeprefix("expected one of "))
+        words = [item for item in items if not item.startswith("[")]
+        reason = "expected one of " + ", ".join(words[:12]) + (" …" if len(words) < len(items) or len(words) > 12 else "")
+    return f"{where}: {reason}"[:400]
 
 
 def python_value(term):

@@ -110,3 +110,22 @@ def test_stats(cli, build_dir):
     assert figures["entities_per_class"]["https://w3id.org/cqkg/def/District"] == 26 + 2
     assert "24/28    86%  cq:District → wikidata" in result.stdout
     assert figures["labels"]["with_en"] == figures["labels"]["with_zh"] == figures["labels"]["entities"]
+
+
+def test_closed_pipe_ends_quietly(build_dir):
+    import subprocess
+    import sys
+    result = subprocess.run(f"'{sys.executable}' -m cqkg.cli settings | head -1", shell=True, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.startswith("CQKG_") and "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_long_query_text_is_a_query_not_a_file_name(cli, build_dir):
+    result = cli("query", "ASK {} " + "#" * 300, build_dir=build_dir)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
+def test_unknown_prefix_is_named_on_one_line(cli, build_dir):
+    result = cli("query", "SELECT * WHERE { ?s nope:x ?o }", build_dir=build_dir)
+    assert result.returncode == 2
+    assert _one_error_line(result) == "cqkg: error: malformed query: error at 1:27: unknown prefix 'nope:' (declare it with PREFIX)"
