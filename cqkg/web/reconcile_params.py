@@ -48,7 +48,7 @@ def limit_value(value, name: str = "limit", default: int = 10) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise BadRequest(f"'{name}' must be a non-negative integer, not {json.dumps(value)[:50]}")
     if isinstance(value, int) and value < 0 or isinstance(value, str) and not value.isdigit():
-        raise BadRequest(f"'{name}' must be a non-negative integer, not {value[:50]!r}")
+        raise BadRequest(f"'{name}' must be a non-negative integer, not {json.dumps(value)[:50]}")
     return min(int(value), MAX_LIMIT) if len(str(value)) < 10 else MAX_LIMIT
 
 
