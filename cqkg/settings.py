@@ -53,6 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Open connections each web server process accepts; more wait in the listen backlog."),
     Setting("idle_timeout", float, 15.0,
             "Seconds an idle or stalled connection is kept open before the server closes it."),
+    Setting("access_log", lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"), False,
+            "Log one line per request (method, path, status, milliseconds); off by default: the reverse proxy logs them."),
     Setting("engine", str, "oxigraph",
             "Query engine: oxigraph (embedded store), rdflib (reference) or remote (CQKG_REMOTE_ENDPOINT)."),
     Setting("remote_endpoint", str, "",

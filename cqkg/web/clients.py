@@ -70,16 +70,17 @@ class ClientLimiter:
         bucket = zlib.crc32(client.encode("utf-8", "replace")) % BUCKETS
         mine = self.row * BUCKETS + bucket
         with self.counters.get_lock():
-            running = sum(self.counters[r * BUCKETS + bucket] for r in range(self.rows))
+            counts = self.counters.get_obj()  # the raw array: the lock is already held
+            running = sum(counts[r * BUCKETS + bucket] for r in range(self.rows))
             if running >= self.limit:
                 raise TooManyRequests(f"this client already has {running} queries running "
                                       f"(limit {self.limit}); retry shortly", retry_after=1)
-            self.counters[mine] += 1
+            counts[mine] += 1
         try:
             yield
         finally:
             with self.counters.get_lock():
-                self.counters[mine] -= 1
+                self.counters.get_obj()[mine] -= 1
 
     def clear_row(self, row: int) -> None:
         """Forget every query counted by process ``row`` (after that process was restarted)."""

@@ -67,7 +67,7 @@ def _run_front(settings: Settings, listener: socket.socket, counters, row: int) 
     signal.signal(signal.SIGTERM, _exit_cleanly)
     app = create_app(settings, limiter=ClientLimiter(settings.max_client_queries, counters, row))
     server = waitress.create_server(
-        access_log(app), sockets=[listener], threads=settings.threads, ident="cqkg",
+        access_log(app) if settings.access_log else app, sockets=[listener], threads=settings.threads, ident="cqkg",
         connection_limit=settings.max_connections, channel_timeout=settings.idle_timeout,
         cleanup_interval=max(1, int(settings.idle_timeout / 3)), asyncore_use_poll=True,
         # Read ahead on a busy connection, so a client that hangs up is noticed and its query stopped.
