@@ -164,7 +164,7 @@ def live_server(build_dir: Path, log_dir: Path, **settings):
 def server(build_dir, tmp_path_factory):
     """The endpoint with the default engine and test-sized limits, shared by the session."""
     with live_server(build_dir, tmp_path_factory.mktemp("logs"), query_timeout=10, max_rows=2000,
-                     max_request_bytes=50000) as live:
+                     max_request_bytes=50000, access_log=1) as live:
         yield live
 
 

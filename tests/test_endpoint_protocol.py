@@ -183,7 +183,7 @@ def test_cors_on_answers_and_preflight(server):
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_healthz_and_access_log(server):
+def test_healthz_and_access_log(server):  # the shared test server turns the access log on (CQKG_ACCESS_LOG)
     health = fetch(server.base + "/healthz").json()
     assert health["status"] == "ok" and health["engine"] == "oxigraph" and len(health["dataset_version"]) == 16
     get(server, "ASK { ?s ?p ?o } # access log test")
