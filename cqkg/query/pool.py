@@ -11,8 +11,9 @@ query runs in a worker process (``cqkg.query.executor``) and the caller watches 
 - **fairness**: a query still running after ``long_after`` seconds has its worker
   moved to the lowest CPU priority (nice 19), so cheap queries on other workers
   keep the CPU; that worker is replaced once the query ends (a process may not
-  raise its own priority again). When every worker is busy, the lane grows up to
-  ``max_size`` workers, so runaway queries cannot hold every worker.
+  raise its own priority again). When a request has waited 50 ms for a worker, the
+  lane grows, up to ``max_size`` workers, so runaway queries cannot hold every
+  worker; a worker beyond ``size`` that finds ``size`` others idle retires.
 
 Two lanes: ``local`` workers have no network at all; ``federation`` workers (only
 when the allow-list is not empty) run queries whose SERVICE endpoints are allowed.
@@ -37,6 +38,7 @@ from cqkg.query.executor import FEDERATION, LOCAL, serve
 
 log = logging.getLogger("cqkg.pool")
 POLL_SECONDS = 0.02
+GROW_AFTER_SECONDS = 0.05  # a busy pool grows only when a request has waited this long for a worker
 LOWEST_PRIORITY = 19
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -75,6 +77,7 @@ class WorkerPool:
                  start_timeout: float = 60.0, **options):
         self.engine_name, self.build_dir, self.options = engine_name, str(build_dir), options
         self.memory_limit, self.long_after, self.allowlist = memory_limit, long_after, tuple(allowlist)
+        self.size = size
         self.start_timeout = start_timeout
         self._context = _context()
         self._closed = False
@@ -118,7 +121,7 @@ class WorkerPool:
 
     def _acquire(self, lane: _Lane, deadline: float) -> _Worker:
         try:
-            return lane.idle.get_nowait()
+            return lane.idle.get(timeout=max(0.0, min(GROW_AFTER_SECONDS, deadline - time.monotonic())))
         except queue.Empty:
             pass
         with lane.lock:
@@ -158,9 +161,20 @@ class WorkerPool:
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
         if demoted:
             self._replace(lane, worker, "demoted after a long query")
-        else:
+        elif not self._retire_if_spare(lane, worker):
             lane.idle.put(worker)
         return reply
+
+    def _retire_if_spare(self, lane: _Lane, worker: _Worker) -> bool:
+        """Stop ``worker`` if the lane has grown past its size and enough others are idle."""
+        with lane.lock:
+            spare = lane.live > self.size and lane.idle.qsize() >= max(1, self.size)
+            if spare:
+                lane.live -= 1
+        if spare:
+            self._workers.discard(worker)
+            threading.Thread(target=_stop, args=(worker,), name="cqkg-worker-retire", daemon=True).start()
+        return spare
 
     def _start(self, lane: _Lane) -> _Worker:
         parent, child = self._context.Pipe()
