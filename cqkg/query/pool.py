@@ -13,7 +13,8 @@ query runs in a worker process (``cqkg.query.executor``) and the caller watches 
   keep the CPU; that worker is replaced once the query ends (a process may not
   raise its own priority again). When a request has waited 50 ms for a worker, the
   lane grows, up to ``max_size`` workers, so runaway queries cannot hold every
-  worker; a worker beyond ``size`` that finds ``size`` others idle retires.
+  worker; workers beyond ``size`` that stay idle for ``SPARE_IDLE_SECONDS`` retire
+  (retiring them at once cost half the throughput under load: they were forked again).
 
 Two lanes: ``local`` workers have no network at all; ``federation`` workers (only
 when the allow-list is not empty) run queries whose SERVICE endpoints are allowed.
@@ -39,6 +40,7 @@ from cqkg.query.executor import FEDERATION, LOCAL, serve
 log = logging.getLogger("cqkg.pool")
 POLL_SECONDS = 0.02
 GROW_AFTER_SECONDS = 0.05  # a busy pool grows only when a request has waited this long for a worker
+SPARE_IDLE_SECONDS = 30.0  # a worker beyond the pool's size retires after this long without a query
 LOWEST_PRIORITY = 19
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -54,6 +56,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: object
     isolated: bool = False
+    idle_since: float = 0.0
 
 
 @dataclass
@@ -88,6 +91,7 @@ class WorkerPool:
         for worker in started:
             self.local.idle.put(worker)
         self.isolated = all(w.isolated for w in started)
+        threading.Thread(target=self._retire_spares, name="cqkg-worker-reaper", daemon=True).start()
 
     def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
         """Answer ``request`` before ``deadline`` (a ``time.monotonic()`` value).
@@ -161,20 +165,35 @@ class WorkerPool:
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
         if demoted:
             self._replace(lane, worker, "demoted after a long query")
-        elif not self._retire_if_spare(lane, worker):
+        else:
+            worker.idle_since = time.monotonic()
             lane.idle.put(worker)
         return reply
 
-    def _retire_if_spare(self, lane: _Lane, worker: _Worker) -> bool:
-        """Stop ``worker`` if the lane has grown past its size and enough others are idle."""
-        with lane.lock:
-            spare = lane.live > self.size and lane.idle.qsize() >= max(1, self.size)
-            if spare:
-                lane.live -= 1
-        if spare:
-            self._workers.discard(worker)
-            threading.Thread(target=_stop, args=(worker,), name="cqkg-worker-retire", daemon=True).start()
-        return spare
+    def _retire_spares(self) -> None:
+        """Every few seconds, stop workers beyond the pool's size that have been idle a long time."""
+        while not self._closed:
+            time.sleep(SPARE_IDLE_SECONDS / 6)
+            for lane in (self.local, self.federation):
+                if lane is not None:
+                    self._retire_idle(lane, self.size if lane is self.local else 0)
+
+    def _retire_idle(self, lane: _Lane, keep: int) -> None:
+        now = time.monotonic()
+        for _ in range(lane.idle.qsize()):
+            try:
+                worker = lane.idle.get_nowait()
+            except queue.Empty:
+                return
+            with lane.lock:
+                retire = lane.live > keep and now - worker.idle_since > SPARE_IDLE_SECONDS
+                if retire:
+                    lane.live -= 1
+            if retire:
+                self._workers.discard(worker)
+                _stop(worker)
+            else:
+                lane.idle.put(worker)
 
     def _start(self, lane: _Lane) -> _Worker:
         parent, child = self._context.Pipe()
@@ -186,6 +205,7 @@ class WorkerPool:
         worker = _Worker(process, parent)
         self._workers.add(worker)
         worker.isolated = self._await_ready(worker)
+        worker.idle_since = time.monotonic()
         return worker
 
     def _add(self, lane: _Lane) -> None:
