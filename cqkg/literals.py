@@ -10,8 +10,8 @@ decision is taken on the parsed literal).
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +36,7 @@ LEXICAL = {
     XSD + "anyURI": r"[^\s]*",
 }
 _COMPILED = {datatype: re.compile(pattern) for datatype, pattern in LEXICAL.items()}
+_YEAR_MONTH_DAY = re.compile(r"(-?\d+)-(\d\d)-(\d\d)")
 
 
 def is_valid(literal: ox.Literal) -> bool:
@@ -45,12 +46,10 @@ def is_valid(literal: ox.Literal) -> bool:
         return True
     if not pattern.fullmatch(literal.value):
         return False
-    if literal.datatype.value in (XSD + "date", XSD + "dateTime") and not literal.value.startswith("-"):
-        year, month, day = (int(part) for part in literal.value[:10].split("-")[-3:]) if len(literal.value) >= 10 else (0, 0, 0)
-        try:
-            date(year, month, day)
-        except ValueError:
-            return False
+    if literal.datatype.value in (XSD + "date", XSD + "dateTime"):
+        year, month, day = (int(part) for part in _YEAR_MONTH_DAY.match(literal.value).groups())
+        # Leap years repeat every 400 years, so any year (0, negative, beyond 9999) maps into range.
+        return day <= calendar.monthrange(2000 + year % 400, month)[1]
     return True
 
 
@@ -59,11 +58,9 @@ def check_literals(quads: list[ox.Quad], path: Path, rel: str) -> None:
     for quad in quads:
         term = quad.object
         if isinstance(term, ox.Literal) and not term.language and not is_valid(term):
-            datatype = term.datatype.value.removeprefix(XSD)
             line, column = _position(path, term.value)
-            raise InputSyntaxError(f"{rel}:{line}:{column}: {term.value!r} is not a valid xsd:{datatype}"
-                                   if term.datatype.value.startswith(XSD) else
-                                   f"{rel}:{line}:{column}: {term.value!r} is not valid for <{term.datatype.value}>")
+            datatype = "xsd:" + term.datatype.value.removeprefix(XSD)  # only XSD datatypes are checked
+            raise InputSyntaxError(f"{rel}:{line}:{column}: {term.value!r} is not a valid {datatype}")
 
 
 def _position(path: Path, lexical: str) -> tuple[int, int]:

@@ -41,7 +41,7 @@ class Inputs:
 def input_files(root: Path) -> list[Path]:
     """Return every file the build depends on, sorted: ontology, data and the source texts."""
     files = [root / "ontology" / "cqkg.ttl", root / "ontology" / "shapes.ttl"]
-    files += sorted(p for p in (root / "data").rglob("*.trig"))
+    files += sorted((root / "data").rglob("*.trig"))
     files += sorted((root / "sources").glob("*.txt"))
     missing = [str(f) for f in files if not f.exists()]
     if missing:

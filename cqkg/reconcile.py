@@ -93,15 +93,15 @@ class Reconciler:
         for row in self.kg.select(f'SELECT ?c ?l WHERE {{ ?c a owl:Class ; rdfs:label ?l FILTER(LANG(?l) = "en") FILTER(STRSTARTS(STR(?c), "{DEF}")) }}'):
             self.type_names[row["c"]] = row["l"]
 
-    def reconcile(self, query: str, type_ids: tuple[str, ...] | str | None = None, limit: int = 5,
+    def reconcile(self, query: str, type_ids: tuple[str, ...] = (), limit: int = 5,
                   properties: list[dict] | None = None) -> list[Candidate]:
         """The best candidates for the name ``query``, best first, at most ``limit``.
 
-        ``type_ids``: one type or several (an entity of any of them qualifies). A
+        ``type_ids``: the types asked for (an entity of any of them qualifies). A
         query with no name is matched on its ``properties`` alone, 10 points a match.
         """
         wanted = normalise(query)
-        types = (type_ids,) if isinstance(type_ids, str) else tuple(t for t in type_ids or () if t)
+        types = tuple(t for t in type_ids if t)
         if not wanted and not properties:
             return []
         scored = []

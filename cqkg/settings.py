@@ -22,6 +22,11 @@ def comma_separated(raw: str) -> tuple[str, ...]:
     return tuple(item for item in raw.replace(",", " ").split() if item)
 
 
+def flag(raw: str) -> bool:
+    """Parse a yes/no setting: 1, true, yes or on (any case) mean yes."""
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, type (a callable that parses the environment's text), default and help."""
@@ -53,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Open connections each web server process accepts; more wait in the listen backlog."),
     Setting("idle_timeout", float, 15.0,
             "Seconds an idle or stalled connection is kept open before the server closes it."),
-    Setting("access_log", lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"), False,
+    Setting("access_log", flag, False,
             "Log one line per request (method, path, status, milliseconds); off by default: the reverse proxy logs them."),
     Setting("engine", str, "oxigraph",
             "Query engine: oxigraph (embedded store), rdflib (reference) or remote (CQKG_REMOTE_ENDPOINT)."),

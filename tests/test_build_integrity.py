@@ -80,13 +80,12 @@ def test_manifest_records_checksums_of_the_outputs(built):
 
 
 def test_two_builds_at_once_take_turns(project, built):
-    folder = built
-    (folder / MANIFEST).unlink()
+    (built / MANIFEST).unlink()
     results, failures = [], []
 
     def run():
         try:
-            results.append(build(project, folder))
+            results.append(build(project, built))
         except CqkgError as error:
             failures.append(error)
 
@@ -96,7 +95,7 @@ def test_two_builds_at_once_take_turns(project, built):
     for thread in threads:
         thread.join()
     assert not failures and sorted(r.cached for r in results) == [False, True]
-    assert is_current(folder, project)
+    assert is_current(built, project)
 
 
 def test_ill_typed_literal_is_an_error_with_its_position(project, tmp_path):

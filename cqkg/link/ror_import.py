@@ -337,20 +337,18 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
                 raise CqkgError(f"{where}: no cq:Country with skos:notation {record.country_code!r} "
                                 f"in the data (ROR {row.ror_id}); add it first")
             known = existing.country.get(row.iri, set())
-            if known and country not in known:
-                conflicts.append(f"{where}: {_slug(row.iri)} has country {', '.join(sorted(known))}; "
-                                 f"ROR {row.ror_id} says {record.country_code}: kept the curated country")
-            elif not known:
+            if _is_new(known, country, conflicts,
+                       f"{where}: {_slug(row.iri)} has country {', '.join(sorted(known))}; "
+                       f"ROR {row.ror_id} says {record.country_code}: kept the curated country"):
                 facts.append(f"cq:country <{country}>")
                 counts["country"] += 1
 
         if record.established is not None:
             year = f"{record.established:04d}"
             known = existing.founding.get(row.iri, set())
-            if known and year not in known:
-                conflicts.append(f"{where}: {_slug(row.iri)} has founding year {', '.join(sorted(known))}; "
-                                 f"ROR {row.ror_id} says {year}: kept the curated year")
-            elif not known:
+            if _is_new(known, year, conflicts,
+                       f"{where}: {_slug(row.iri)} has founding year {', '.join(sorted(known))}; "
+                       f"ROR {row.ror_id} says {year}: kept the curated year"):
                 facts.append(f'cq:foundingYear "{year}"^^xsd:gYear')
                 counts["foundingYear"] += 1
 
@@ -497,6 +495,13 @@ def _number(value: float) -> str:
 def _label(labels: set[tuple[str, str]], lang: str) -> str | None:
     values = sorted(v for v, language in labels if language == lang)
     return values[0] if values else None
+
+
+def _is_new(known: set[str], value: str, conflicts: list[str], conflict: str) -> bool:
+    """True if no curated value exists for a functional fact; a different curated value is reported, never replaced."""
+    if known and value not in known:
+        conflicts.append(conflict)
+    return not known
 
 
 def _slug(iri: str) -> str:

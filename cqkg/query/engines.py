@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.query import serialize
 from cqkg.buildinfo import DATASET
-from cqkg.store import KnowledgeGraph
 from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+from cqkg.query import serialize
 from cqkg.query.calls import has_dataset_clause
+from cqkg.store import KnowledgeGraph
 
 ENGINES = ("oxigraph", "rdflib", "remote")
 log = logging.getLogger("cqkg.engines")
@@ -96,7 +96,6 @@ class OxigraphEngine:
         variables = [v.value for v in result.variables]
         return _solutions(variables, ([serialize.oxigraph_term(row[i]) for i in range(len(variables))]
                                       for row in result), request)
-
 
     @staticmethod
     def _dataset(request: QueryRequest):

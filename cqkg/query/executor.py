@@ -18,7 +18,7 @@ from pathlib import Path
 from cqkg import errors
 from cqkg.query import calls
 from cqkg.query.engines import QueryRequest, make_engine
-from cqkg.query.sandbox import isolate_network
+from cqkg.query.sandbox import die_with_parent, isolate_network
 
 log = logging.getLogger("cqkg.executor")
 STACK_BYTES = 256 * 1024 * 1024  # virtual: only the pages a deep parse touches become memory
@@ -28,7 +28,7 @@ LOCAL, FEDERATION = "local", "federation"
 def serve(conn, engine_name: str, build_dir: str, options: dict, lane: str, allowlist: tuple[str, ...]) -> None:
     """Worker process entry point: isolate (local lane), open the engine, answer until ``conn`` closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    die_with_parent()
     why_not = isolate_network() if lane == LOCAL and engine_name != "remote" else "needs the network"
     try:
         engine = make_engine(engine_name, Path(build_dir), **options)
@@ -72,8 +72,8 @@ class Worker:
 
     def _must_federate(self, text: str) -> bool:
         """Decide from the parsed query whether it calls SERVICE, and whether it may."""
-        if not (self.allowlist or not self.isolated) or not calls.may_call_services(text):
-            return False
+        if (self.isolated and not self.allowlist) or not calls.may_call_services(text):
+            return False  # off the network with nothing allowed: whatever it calls fails here
         plan = calls.service_plan(text)
         if not plan.parsed:
             if self.isolated:
@@ -102,12 +102,3 @@ class Worker:
                 raise errors.ForbiddenQueryError("SERVICE calls are not allowed here: this endpoint's allow-list "
                                                  "does not include the endpoint the query calls") from None
             raise errors.ServiceCallFailed("a SERVICE call of this query failed") from None
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the process that started it ends (prctl PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the worker still ends when its pipe closes

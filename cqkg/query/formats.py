@@ -62,6 +62,10 @@ SYNONYMS = {"application/json": "application/sparql-results+json", "application/
             "text/plain": "application/n-triples", "application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
 
 
+#: Accept headers up to this length are memoised (clients send a handful of distinct short ones).
+CACHED_HEADER_CHARS = 256
+
+
 @dataclass(frozen=True)
 class Choice:
     """The media types to answer with for solutions/booleans and for graphs (None: not acceptable)."""
@@ -83,10 +87,6 @@ def negotiate(accept_header: str | None, format_param: str | None = None) -> Cho
     if len(accept_header or "") + len(format_param or "") > CACHED_HEADER_CHARS:
         return _negotiate(accept_header, format_param)  # never keep a client's long header in memory
     return _negotiate_cached(accept_header, format_param)
-
-
-#: Accept headers up to this length are memoised (clients send a handful of distinct short ones).
-CACHED_HEADER_CHARS = 256
 
 
 @lru_cache(maxsize=256)

@@ -107,14 +107,7 @@ class WorkerPool:
             if status != "federate" or self.federation is None or lane is self.federation:
                 break
             lane = self.federation
-        if status == "ok":
-            return payload
-        if status == "error":
-            kind, message = payload
-            raise getattr(errors, kind, errors.EngineFailure)(message)
-        if status == "federate":
-            raise errors.ForbiddenQueryError("SERVICE calls are not allowed on this endpoint")
-        raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
+        return _answer(status, payload)
 
     def close(self) -> None:
         """Stop every worker."""
@@ -268,16 +261,22 @@ class InlinePool:
 
     def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
         """Answer ``request`` now (``deadline`` and ``disconnected`` are not enforced inline)."""
-        status, payload = self.worker.reply(request)
-        if status == "ok":
-            return payload
-        if status == "error":
-            kind, message = payload
-            raise getattr(errors, kind, errors.EngineFailure)(message)
-        raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
+        return _answer(*self.worker.reply(request))
 
     def close(self) -> None:
         """Nothing to stop."""
+
+
+def _answer(status: str, payload) -> QueryResponse:
+    """The QueryResponse of a worker's reply, or the CqkgError it stands for."""
+    if status == "ok":
+        return payload
+    if status == "error":
+        kind, message = payload
+        raise getattr(errors, kind, errors.EngineFailure)(message)
+    if status == "federate":
+        raise errors.ForbiddenQueryError("SERVICE calls are not allowed on this endpoint")
+    raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
 
 
 def _stop(worker: _Worker) -> None:

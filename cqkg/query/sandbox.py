@@ -12,19 +12,20 @@ Linux only: ``unshare(CLONE_NEWNET)``, as root, else inside a new user namespace
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
+import signal
 import socket
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
 
 
 def isolate_network() -> str | None:
     """Move this process into an empty network namespace; return None, or why it could not be done."""
-    if not hasattr(os, "unshare") and not ctypes.util.find_library("c"):
+    libc = _libc()
+    if libc is None or not hasattr(libc, "unshare"):
         return "no unshare() on this system"
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     reasons = []
     for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
         if libc.unshare(flags) == 0:
@@ -47,3 +48,17 @@ def is_isolated() -> bool:
         return False
     finally:
         probe.close()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when the one that started it ends (so no query outlives its server)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # elsewhere the worker still ends when its pipe closes
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

@@ -20,12 +20,20 @@ from contextlib import contextmanager
 
 from werkzeug.exceptions import TooManyRequests
 
+from cqkg.errors import CqkgError
+
 BUCKETS = 4096
 
 
 def trusted_networks(entries: tuple[str, ...]) -> tuple:
-    """Parse the trusted-proxy setting into IP networks; raises ValueError for a malformed entry."""
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    """Parse the trusted-proxy setting into IP networks; raises CqkgError naming a malformed entry."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise CqkgError(f"CQKG_TRUSTED_PROXIES: {entry[:100]!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple) -> str:
