@@ -16,7 +16,7 @@ from pathlib import Path
 from cqkg import __version__
 from cqkg.query.engines import ENGINES
 from cqkg.errors import CqkgError, ValidationFailed
-from cqkg.export import FORMATS, SELECTIONS
+from cqkg.release.dumps import FORMATS, SELECTIONS
 from cqkg.settings import SETTINGS, Settings
 
 
@@ -139,7 +139,7 @@ def _validate(args, settings: Settings) -> int:
 
 def _query(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
-    from cqkg.results import render
+    from cqkg.query.render import render
     from cqkg.store import KnowledgeGraph
     text = _query_text(args.query)
     ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
@@ -178,7 +178,7 @@ def _export(args, settings: Settings) -> int:
     import time
 
     from cqkg.build import ensure_built
-    from cqkg.release import release
+    from cqkg.release.folder import release
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
     started = time.perf_counter()
@@ -189,14 +189,14 @@ def _export(args, settings: Settings) -> int:
 
 
 def _diff(args, settings: Settings) -> int:
-    from cqkg.diff import diff, render
+    from cqkg.release.diff import diff, render
     sys.stdout.write(render(diff(args.old, args.new), show_triples=not args.summary))
     return 0
 
 
 def _publish(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
-    from cqkg.publish import publish
+    from cqkg.release.publish import publish
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
     replaced = publish(settings.build_dir, args.to, log=log)
@@ -251,7 +251,7 @@ def _import(args, settings: Settings) -> int:
 
 def _serve(args, settings: Settings) -> int:
     from cqkg.build import ensure_built
-    from cqkg.release import ensure_released
+    from cqkg.release.folder import ensure_released
     from cqkg.web.serve import serve
     overrides = {name: getattr(args, name) for name in ("host", "port", "fronts", "threads", "workers", "engine")
                  if getattr(args, name)}

@@ -138,7 +138,7 @@ def compute(kg: KnowledgeGraph) -> dict:
 
 def render(figures: dict) -> str:
     """Render the figures of ``compute`` as readable text."""
-    from cqkg.results import shorten
+    from cqkg.query.render import shorten
     out = [f"dataset version {figures['dataset_version']}", "", "Entities per class (asserted types):"]
     out += [f"  {count:5d}  {shorten(cls)}" for cls, count in figures["entities_per_class"].items()]
     obs = figures["observations"]

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from cqkg.release import release
+from cqkg.release.folder import release
 
 RSCRIPT = shutil.which("Rscript")
 pytestmark = pytest.mark.skipif(RSCRIPT is None, reason="R is not installed (apt-get install r-cran-sparql; .ci/run does)")

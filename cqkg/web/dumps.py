@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
-from cqkg.release import MEDIA_TYPES
+from cqkg.release.folder import MEDIA_TYPES
 
 blueprint = Blueprint("dumps", __name__)
 

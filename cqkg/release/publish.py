@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg.errors import CqkgError
-from cqkg.export import dataset_quads
+from cqkg.release.dumps import dataset_quads
 
 
 class PublishError(CqkgError):

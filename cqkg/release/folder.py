@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cqkg.buildinfo import read_manifest
-from cqkg.describe import void_description
-from cqkg.export import CONTEXT_FILE, FORMATS, SELECTIONS, dataset_quads, export
+from cqkg.release.void import void_description
+from cqkg.release.dumps import CONTEXT_FILE, FORMATS, SELECTIONS, dataset_quads, export
 from cqkg.store import KnowledgeGraph
-from cqkg.tables import write_tables
+from cqkg.release.tables import write_tables
 
 RELEASE_STAMP = ".release-of"
 MEDIA_TYPES = {f".{f.extension}": f.media_type for f in FORMATS}
