@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.load import Measurement, measure, wrk_path
 from bench.servers import ROOT, start, start_time
-from cqkg.build import ensure_built
+from cqkg.build.pipeline import ensure_built
 from cqkg.settings import Settings
 
 CHEAP = "SELECT ?label WHERE { <https://w3id.org/cqkg/id/org/cigit> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"

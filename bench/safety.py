@@ -146,7 +146,7 @@ def report(build_dir: Path) -> list[str]:
 
 
 if __name__ == "__main__":
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.settings import Settings
 
     settings = Settings.from_env()

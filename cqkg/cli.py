@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args, settings: Settings) -> int:
-    from cqkg.build import build
+    from cqkg.build.pipeline import build
     result = build(settings.root, settings.build_dir, force=args.force, log=lambda m: print(m, file=sys.stderr))
     if result.report:
         for finding in result.report.findings:
@@ -127,7 +127,7 @@ def _build(args, settings: Settings) -> int:
 
 
 def _validate(args, settings: Settings) -> int:
-    from cqkg.build import validate_inputs
+    from cqkg.build.pipeline import validate_inputs
     report = validate_inputs(settings.root)
     for finding in report.findings:
         print(finding.line())
@@ -138,7 +138,7 @@ def _validate(args, settings: Settings) -> int:
 
 
 def _query(args, settings: Settings) -> int:
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.query.render import render
     from cqkg.store import KnowledgeGraph
     text = _query_text(args.query)
@@ -166,7 +166,7 @@ def _is_file(argument: str) -> bool:
 
 def _stats(args, settings: Settings) -> int:
     from cqkg import stats
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.store import KnowledgeGraph
     ensure_built(settings.root, settings.build_dir, log=lambda m: print(m, file=sys.stderr))
     figures = stats.compute(KnowledgeGraph.open(settings.build_dir))
@@ -177,7 +177,7 @@ def _stats(args, settings: Settings) -> int:
 def _export(args, settings: Settings) -> int:
     import time
 
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.release.folder import release
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
@@ -195,7 +195,7 @@ def _diff(args, settings: Settings) -> int:
 
 
 def _publish(args, settings: Settings) -> int:
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.release.publish import publish
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
@@ -205,7 +205,7 @@ def _publish(args, settings: Settings) -> int:
 
 
 def _link(args, settings: Settings) -> int:
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.store import KnowledgeGraph
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
@@ -250,7 +250,7 @@ def _import(args, settings: Settings) -> int:
 
 
 def _serve(args, settings: Settings) -> int:
-    from cqkg.build import ensure_built
+    from cqkg.build.pipeline import ensure_built
     from cqkg.release.folder import ensure_released
     from cqkg.web.serve import serve
     overrides = {name: getattr(args, name) for name in ("host", "port", "fronts", "threads", "workers", "engine")

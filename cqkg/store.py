@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.buildinfo import STORE, read_manifest, short_version
+from cqkg.build.manifest import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError, QueryError
 from cqkg.namespaces import PREFIXES
 

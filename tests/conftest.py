@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cqkg.build import build
+from cqkg.build.pipeline import build
 from cqkg.store import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from cqkg.build import build
-from cqkg.buildinfo import DATASET, MANIFEST, read_manifest
+from cqkg.build.pipeline import build
+from cqkg.build.manifest import DATASET, MANIFEST, read_manifest
 from cqkg.namespaces import ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH
 
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from conftest import ROOT
-from cqkg.build import build, is_current
-from cqkg.buildinfo import DATASET, MANIFEST, STORE
+from cqkg.build.pipeline import build, is_current
+from cqkg.build.manifest import DATASET, MANIFEST, STORE
 from cqkg.errors import CqkgError, InputMissingError, InputSyntaxError
 
 

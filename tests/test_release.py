@@ -11,10 +11,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cqkg.build import build
+from cqkg.build.pipeline import build
 from cqkg.release.diff import diff, render
 from cqkg.release.dumps import FORMATS, dataset_quads, default_graph_triples, export
-from cqkg.load import to_rdflib
+from cqkg.build.load import to_rdflib
 from cqkg.release.folder import release
 from cqkg.store import KnowledgeGraph
 from conftest import fetch

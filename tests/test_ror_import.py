@@ -14,7 +14,7 @@ import pytest
 from cqkg.cli import main
 from cqkg.errors import CqkgError
 from cqkg.link import ror_import
-from cqkg.load import parse_text
+from cqkg.build.load import parse_text
 
 RECORDS = Path(__file__).parent / "fixtures" / "ror"
 ORG = "https://w3id.org/cqkg/id/org/"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cqkg.build import validate_inputs
-from cqkg.validate import validate
+from cqkg.build.pipeline import validate_inputs
+from cqkg.build.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))

@@ -515,7 +515,7 @@ def _slug(iri: str) -> str:
 def run(root: Path, record_paths: list[Path], mapping_path: Path, out: Path | None, commit: str | None = None,
         read_at: datetime | None = None, log=print) -> Result:
     """Import: read the data below ``root`` (less ``out``), the records and the mapping; write ``out``."""
-    from cqkg.load import input_files, parse_file
+    from cqkg.build.load import input_files, parse_file
 
     if commit is not None and not re.match(r"^[0-9a-f]{7,40}$", commit):
         raise CqkgError(f"--commit {commit!r} is not a git commit id")

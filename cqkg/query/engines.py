@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.buildinfo import DATASET
+from cqkg.build.manifest import DATASET
 from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
 from cqkg.namespaces import DEFAULT_UNION, PREFIXES
 from cqkg.query import serialize
@@ -121,7 +121,7 @@ class RdflibEngine:
         path = Path(build_dir) / DATASET
         if not path.is_file():
             raise NotBuiltError(f"no built dataset in {build_dir}: run `cqkg build` first")
-        from cqkg.load import to_rdflib
+        from cqkg.build.load import to_rdflib
         # Parsed with pyoxigraph: faster, and rdflib's own Dataset.parse calls its deprecated API.
         self.full = Dataset()
         graphs = {}
@@ -151,7 +151,7 @@ class RdflibEngine:
         if result.type == "ASK":
             return _boolean(bool(result.askAnswer), request)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
-            from cqkg.load import to_oxigraph
+            from cqkg.build.load import to_oxigraph
             triples = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.graph)
             return _graph(triples, request)
         variables = [str(v) for v in result.vars]
@@ -193,7 +193,7 @@ class RemoteEngine:
     name = "remote"
 
     def __init__(self, build_dir: Path, endpoint: str, timeout: float = 30.0):
-        from cqkg.buildinfo import read_manifest
+        from cqkg.build.manifest import read_manifest
 
         if not endpoint:
             raise NotBuiltError("the remote engine needs CQKG_REMOTE_ENDPOINT (the store's SPARQL query URL)")

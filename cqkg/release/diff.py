@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg.errors import InputMissingError
-from cqkg.load import parse_text
+from cqkg.build.load import parse_text
 
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.buildinfo import STORE
+from cqkg.build.manifest import STORE
 from cqkg.errors import CqkgError
 from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 

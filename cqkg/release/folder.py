@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cqkg.buildinfo import read_manifest
+from cqkg.build.manifest import read_manifest
 from cqkg.release.void import void_description
 from cqkg.release.dumps import CONTEXT_FILE, FORMATS, SELECTIONS, dataset_quads, export
 from cqkg.store import KnowledgeGraph

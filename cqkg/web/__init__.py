@@ -11,7 +11,7 @@ import atexit
 
 from flask import Flask
 
-from cqkg.buildinfo import STORE, read_manifest, short_version
+from cqkg.build.manifest import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError
 from cqkg.settings import Settings
 from cqkg.web.clients import ClientLimiter

@@ -22,7 +22,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from cqkg.buildinfo import DATASET, MANIFEST, STORE
+from cqkg.build.manifest import DATASET, MANIFEST, STORE
 from cqkg.errors import CqkgError
 
 LOCK = ".lock"

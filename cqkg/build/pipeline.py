@@ -24,14 +24,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg import __version__, buildfolder
-from cqkg.buildinfo import DEFAULT_GRAPH_KEY, read_manifest
+from cqkg import __version__
+from cqkg.build import folder as buildfolder
+from cqkg.build.manifest import DEFAULT_GRAPH_KEY, read_manifest
 from cqkg.errors import ValidationFailed
-from cqkg.load import Inputs, input_files, load_inputs, to_graph, to_oxigraph, to_rdflib
+from cqkg.build.load import Inputs, input_files, load_inputs, to_graph, to_oxigraph, to_rdflib
 from cqkg.namespaces import ASSERTED_GRAPH, DEFAULT_UNION, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from cqkg.provenance import check_graph_names, entity_provenance
-from cqkg.reason import inferred_triples
-from cqkg.validate import Report, validate
+from cqkg.build.provenance import check_graph_names, entity_provenance
+from cqkg.build.reason import inferred_triples
+from cqkg.build.validate import Report, validate
 
 
 
