@@ -119,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args, settings: Settings) -> int:
     from cqkg.build.pipeline import build
-    result = build(settings.root, settings.build_dir, force=args.force, log=lambda m: print(m, file=sys.stderr))
+    result = build(settings.root, settings.build_dir, force=args.force, log=lambda m: print(m, file=sys.stderr),
+                   bars=sys.stderr.isatty())
     if result.report:
         for finding in result.report.findings:
             print(finding.line(), file=sys.stderr)

@@ -2,9 +2,11 @@
 
 - **Lock**: ``build/.lock`` (an advisory ``flock``) keeps two builds from writing at
   once; the second waits for the first, then finds the build current.
-- **Staging**: a build writes ``dataset.nq.new`` and ``store.new/``, then removes the
-  manifest, moves both into place and writes the new manifest last, atomically
-  (temporary file, fsync, rename). A build killed at any point leaves either no
+- **Staging**: a build writes ``dataset.nq.new``, ``store.new/`` and ``manifest.json.new``,
+  then removes the manifest, renames the dataset into place, exchanges the two store
+  folders in one step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames)
+  and renames the new manifest into place last. A build killed at any point leaves a
+  complete ``dataset.nq`` and an openable ``store/`` (old or new), and either no
   manifest (the next build starts again) or a manifest for what is in place.
 - **Checksums**: the manifest records the SHA-256 and size of every file the build
   wrote (the store's log files excepted, which a reader may touch); a build folder
@@ -13,6 +15,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import hashlib
 import json
@@ -59,34 +63,73 @@ def staging_paths(build_dir: Path) -> tuple[Path, Path]:
     return build_dir / (DATASET + ".new"), build_dir / (STORE + ".new")
 
 
-def commit(build_dir: Path, manifest: dict) -> dict:
-    """Swap the staged outputs into place and write ``manifest`` with their checksums, last. Returns it."""
+def commit(build_dir: Path, manifest: dict, checkpoint=lambda name: None) -> dict:
+    """Swap the staged outputs into place and write ``manifest`` with their checksums, last. Returns it.
+
+    ``checkpoint`` is called with the name of each point of the swap (a test hook).
+    """
     dataset_new, store_new = staging_paths(build_dir)
-    (build_dir / MANIFEST).unlink(missing_ok=True)
-    os.replace(dataset_new, build_dir / DATASET)
-    store, old = build_dir / STORE, build_dir / (STORE + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if store.is_dir():
-        store.rename(old)
-    elif store.exists():
-        store.unlink()  # a file where the store folder belongs
-    store_new.rename(store)
-    shutil.rmtree(old, ignore_errors=True)
-    manifest = dict(manifest, outputs=checksums(build_dir))
-    temporary = build_dir / (MANIFEST + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
+    manifest = dict(manifest, outputs=checksums(build_dir, dataset_new, store_new))
+    manifest_new = build_dir / (MANIFEST + ".new")
+    with open(manifest_new, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, build_dir / MANIFEST)
+    (build_dir / MANIFEST).unlink(missing_ok=True)
+    checkpoint("commit-started")
+    os.replace(dataset_new, build_dir / DATASET)
+    checkpoint("commit-dataset")
+    _swap_in(store_new, build_dir / STORE)
+    checkpoint("commit-store")
+    os.replace(manifest_new, build_dir / MANIFEST)
+    _remove(store_new)  # the previous store, after the exchange
     return manifest
 
 
-def checksums(build_dir: Path) -> dict[str, dict]:
-    """SHA-256 and size of the dataset file and of every store file but the logs, by relative path."""
-    files = [build_dir / DATASET] + sorted(p for p in (build_dir / STORE).iterdir()
-                                           if p.is_file() and not _is_log(p.name))
-    return {str(p.relative_to(build_dir)): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files}
+def checksums(build_dir: Path, dataset: Path | None = None, store: Path | None = None) -> dict[str, dict]:
+    """SHA-256 and size of the dataset file and of every store file but the logs, by relative path.
+
+    ``dataset`` and ``store`` name staged outputs to check under their final names.
+    """
+    dataset, store = dataset or build_dir / DATASET, store or build_dir / STORE
+    files = {DATASET: dataset}
+    files.update({f"{STORE}/{p.name}": p for p in sorted(store.iterdir()) if p.is_file() and not _is_log(p.name)})
+    return {name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for name, p in files.items()}
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    """Put ``staged`` at ``target`` and whatever was at ``target`` at ``staged``, atomically where the system can."""
+    if target.exists() or target.is_symlink():
+        if _exchange(staged, target):
+            return
+        old = target.with_name(target.name + ".old")
+        _remove(old)
+        target.rename(old)
+        staged.rename(target)
+        old.rename(staged)
+    else:
+        staged.rename(target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two paths in one step with Linux's renameat2(RENAME_EXCHANGE); False where it is not available."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):  # file system or kernel without it
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(second))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def outputs_intact(build_dir: Path, manifest: dict) -> bool:

@@ -36,7 +36,12 @@ def check_graph_names(data: list[ox.Quad]) -> None:
     whose sentence is not described as a cq:Sentence.
     """
     sentences = {q.subject.value for q in data if q.predicate == RDF_TYPE and q.object == SENTENCE}
-    for name in sorted({q.graph_name.value for q in data}):
+    check_names({q.graph_name.value for q in data}, sentences)
+
+
+def check_names(graphs: set[str], sentences: set[str]) -> None:
+    """``check_graph_names`` on the data's graph names and the IRIs of the sentences it declares."""
+    for name in sorted(graphs):
         if is_sentence_graph(name):
             if name not in sentences:
                 raise CqkgError(f"graph <{name}> is named after a sentence that data/source.trig does not describe")
