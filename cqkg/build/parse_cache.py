@@ -39,6 +39,7 @@ class Parsed:
     quads_path: Path
     triples_path: Path
     facts: dict
+    reused: bool = False  # read from the cache rather than parsed
 
     def quads(self) -> list[ox.Quad]:
         """The file's quads, read back from the cache."""
@@ -87,7 +88,7 @@ def _entry(root: Path, path: Path, rel: str, kind: str, key: str, cache: Path) -
     try:
         facts = json.loads(facts_path.read_text(encoding="utf-8"))
         if quads_path.is_file() and triples_path.is_file():
-            return Parsed(rel, kind, quads_path, triples_path, facts)
+            return Parsed(rel, kind, quads_path, triples_path, facts, reused=True)
     except (OSError, ValueError):
         pass  # absent or damaged: parse again
     quads = parse_file(path, root)

@@ -103,7 +103,9 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
         data = [p for p in parsed if p.kind == "data"]
         check_names({g for p in data for g in p.facts["graphs"]}, {s for p in data for s in p.facts["sentences"]})
         store = dataset.working_store(parsed)
-        step.done(f"{len(parsed)} RDF files, {len(store)} stated triples and quads")
+        reparsed = sum(not p.reused for p in parsed)
+        step.done(f"{len(parsed)} RDF files ({reparsed} parsed, {len(parsed) - reparsed} from the cache), "
+                  f"{len(store)} stated triples and quads")
     with progress.step("validate") as step:
         shapes = next(p for p in parsed if p.kind == "shapes").quads()
         report = _validate(store, shapes, dataset.defined_in(parsed))
@@ -126,7 +128,7 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
         "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,
-        "validation": counts, "timings": timings,
+        "validation": counts, "timings": timings, "parsed_files": reparsed,
     }, checkpoint)
     prune(build_dir / CACHE, parsed)
     progress.log(f"built {manifest['quads']} quads in {len(graph_counts)} graphs into {build_dir} "
