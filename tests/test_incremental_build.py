@@ -77,19 +77,19 @@ def test_edit_add_delete_rebuild_what_changed_with_the_bytes_of_a_clean_build(ro
     cache = sorted(p.name for p in (incremental / "cache").iterdir())
     assert len(cache) == 3 * (len(list((project / "data").rglob("*.trig"))) + 2)  # no stale entries
     lines = clean.stderr.splitlines()  # not a terminal: one line per step, with counts and seconds
-    for name in ("hash", "parse", "validate", "reason", "write"):
+    for name in ("hash", "load", "validate", "reason", "write"):
         assert any(line.startswith(f"{name}: ") and line.endswith(" s)") for line in lines), clean.stderr
 
 
 def test_progress_bar_on_a_terminal(capsys):
     lines = []
     progress = Progress(lines.append, bars=True)
-    with progress.step("parse", total=3, unit="file") as step:
+    with progress.step("load", total=3, unit="file") as step:
         for _ in range(3):
             step.advance()
         step.done("3 files")
     assert "3/3" in capsys.readouterr().err
-    assert lines[0].startswith("parse: 3 files (") and "parse_s" in progress.timings
+    assert lines[0].startswith("load: 3 files (") and "load_s" in progress.timings
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def synthetic(tmp_path_factory):
     return {"previous": previous, "edited": edited, "clean": (clean / DATASET).read_bytes()}
 
 
-@pytest.mark.parametrize("point", ["parse", "reason", "write", "commit-started", "commit-dataset", "commit-store"])
+@pytest.mark.parametrize("point", ["load", "reason", "write", "commit-started", "commit-dataset", "commit-store"])
 def test_killed_build_leaves_the_previous_build_usable_and_the_next_one_finishes(synthetic, tmp_path, point):
     folder = tmp_path / "build"
     shutil.copytree(synthetic["previous"], folder)

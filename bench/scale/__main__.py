@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.scale.generate import REPO, generate
 
 SECTION = "## Build at scale (`python -m bench.scale`)"
-STEPS = ("parse", "validate", "reason", "write")
+STEPS = ("load", "validate", "reason", "write")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The build pipeline: hash → parse → validate → reason → write → commit.
+"""The build pipeline: hash → load → validate → reason → write → commit.
 
 ``build`` produces, in the build folder:
 
@@ -98,7 +98,7 @@ def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: 
 def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str], stamp: str,
            progress: Progress) -> BuildResult:
     started = time.perf_counter()
-    with progress.step("parse", total=len(files), unit="file") as step:
+    with progress.step("load", total=len(files), unit="file") as step:
         parsed = parse_inputs(root, files, hashes, build_dir / CACHE, step)
         data = [p for p in parsed if p.kind == "data"]
         check_names({g for p in data for g in p.facts["graphs"]}, {s for p in data for s in p.facts["sentences"]})
