@@ -51,11 +51,12 @@ def digests(root: Path, files: list[Path]) -> dict[str, str]:
     return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
-def parse_inputs(root: Path, files: list[Path], hashes: dict[str, str], cache: Path, step=None) -> list[Parsed]:
+def parse_inputs(root: Path, files: list[Path], hashes: dict[str, str], cache: Path, step=None,
+                 refresh: bool = False) -> list[Parsed]:
     """Parse the RDF inputs (ontology, shapes, data), each from the cache when its content was seen before.
 
-    ``step`` (a ``cqkg.build.progress.Step``) advances by one per file. Raises
-    InputSyntaxError for a malformed file.
+    ``step`` (a ``cqkg.build.progress.Step``) advances by one per file; ``refresh``
+    parses every file again. Raises InputSyntaxError for a malformed file.
     """
     cache.mkdir(parents=True, exist_ok=True)
     parsed = []
@@ -63,7 +64,7 @@ def parse_inputs(root: Path, files: list[Path], hashes: dict[str, str], cache: P
         kind = "ontology" if index == 0 else "shapes" if index == 1 else "data" if path.suffix == ".trig" else None
         if kind is not None:
             rel = str(path.relative_to(root))
-            parsed.append(_entry(root, path, rel, kind, _key(kind, path.suffix, hashes[rel]), cache))
+            parsed.append(_entry(root, path, rel, kind, _key(kind, path.suffix, hashes[rel]), cache, refresh))
         if step is not None:
             step.advance()
     return parsed
@@ -83,11 +84,11 @@ def _key(kind: str, suffix: str, digest: str) -> str:
     return hashlib.sha256(f"{__version__}\0{kind}\0{suffix}\0{digest}".encode()).hexdigest()
 
 
-def _entry(root: Path, path: Path, rel: str, kind: str, key: str, cache: Path) -> Parsed:
+def _entry(root: Path, path: Path, rel: str, kind: str, key: str, cache: Path, refresh: bool) -> Parsed:
     quads_path, triples_path, facts_path = (cache / f"{key}.{ext}" for ext in ("nq", "nt", "json"))
     try:
         facts = json.loads(facts_path.read_text(encoding="utf-8"))
-        if quads_path.is_file() and triples_path.is_file():
+        if quads_path.is_file() and triples_path.is_file() and not refresh:
             return Parsed(rel, kind, quads_path, triples_path, facts, reused=True)
     except (OSError, ValueError):
         pass  # absent or damaged: parse again

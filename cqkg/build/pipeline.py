@@ -92,14 +92,14 @@ def build(root: Path, build_dir: Path, force: bool = False, log=lambda message: 
             if not quiet_if_current:
                 log(f"build is current ({build_dir})")
             return BuildResult(cached=True, manifest=read_manifest(build_dir))
-        return _build(root, build_dir, files, hashes, stamp, progress)
+        return _build(root, build_dir, files, hashes, stamp, progress, force)
 
 
 def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str], stamp: str,
-           progress: Progress) -> BuildResult:
+           progress: Progress, force: bool) -> BuildResult:
     started = time.perf_counter()
     with progress.step("load", total=len(files), unit="file") as step:
-        parsed = parse_inputs(root, files, hashes, build_dir / CACHE, step)
+        parsed = parse_inputs(root, files, hashes, build_dir / CACHE, step, refresh=force)
         data = [p for p in parsed if p.kind == "data"]
         check_names({g for p in data for g in p.facts["graphs"]}, {s for p in data for s in p.facts["sentences"]})
         store = dataset.working_store(parsed)
@@ -120,7 +120,7 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
         dataset.add_inferred(store, inferred)
         step.done(f"{len(inferred)} inferred triples")
     with progress.step("write", total=2, unit="output") as step:
-        graph_counts = dataset.stage(build_dir, store, parsed, step)
+        graph_counts = dataset.stage(build_dir, store, parsed, not force and _has_previous(build_dir), step)
         del store
         default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
         step.done(f"{sum(graph_counts.values()) + default_triples} quads")
@@ -128,12 +128,18 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
         "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,
-        "validation": counts, "timings": timings, "parsed_files": reparsed,
+        "validation": counts, "timings": timings, "parsed_files": reparsed, "canonical": True,
     }, checkpoint)
     prune(build_dir / CACHE, parsed)
     progress.log(f"built {manifest['quads']} quads in {len(graph_counts)} graphs into {build_dir} "
                  f"({timings['total_s']} s)")
     return BuildResult(cached=False, manifest=manifest, report=report)
+
+
+def _has_previous(build_dir: Path) -> bool:
+    """True if ``build_dir`` holds an intact build whose dump is in canonical form (made by this pipeline)."""
+    manifest = read_manifest(build_dir)
+    return manifest.get("canonical") is True and buildfolder.outputs_intact(build_dir, manifest)
 
 
 def _validate(store: ox.Store, shapes: list[ox.Quad], defined_in: dict[str, set[str]]) -> Report:
