@@ -35,11 +35,12 @@ validate: install       ## check data/ against ontology/shapes.ttl
 stats: install          ## figures about the built graph
 	$(BIN)/cqkg stats
 
-bench: install          ## benchmarks (not part of make test): writes docs/benchmarks.md
+bench: install          ## benchmarks (not part of make test): writes docs/benchmarks.md (serving, linking, build at scale)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.link
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf build dist .pytest_cache

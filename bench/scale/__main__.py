@@ -138,7 +138,8 @@ def _targets(columns: list[dict]):
         value = seconds(name, mode)
         yield value is not None and value < limit, f"{text}: {'not measured' if value is None else f'{value:.2f} s'}"
     memory = peak("1 M")
-    yield memory is not None and memory < 4096, f"1 M quads under 4 GB: {'not measured' if memory is None else f'{memory:,} MB'}"
+    measured = "not measured" if memory is None else f"{memory:,} MB"
+    yield memory is not None and memory < 4096, f"1 M quads under 4 GB: {measured}"
 
 
 def _replace_section(report: str, section: str) -> str:

@@ -93,8 +93,8 @@ def _drop(block: "Block", subject: str, prop: str, which=lambda o: True) -> None
 def _extra_org(block: "Block", graph: str, subject: str, place: str, pairs=(), english: bool = True) -> str:
     """Add a plain cq:Organisation located in ``place``, labelled in Chinese (and English), with ``pairs``."""
     labels = [("rdfs:label", f'"Synthetic organisation {subject.partition(":")[2]}"@en')] if english else []
-    return _extra(block, graph, subject, [("a", "cq:Organisation"), *labels,
-                                          ("rdfs:label", f'"合成机构{subject.partition(":")[2]}"@zh'), ("cq:locatedIn", place), *pairs])
+    chinese = ("rdfs:label", f'"合成机构{subject.partition(":")[2]}"@zh')
+    return _extra(block, graph, subject, [("a", "cq:Organisation"), *labels, chinese, ("cq:locatedIn", place), *pairs])
 
 
 def _extra(block: "Block", graph: str, subject: str, pairs: list[tuple[str, str]]) -> str:

@@ -1,3 +1,4 @@
-"""The build pipeline: ``load`` (parse, with ``literals`` checks) → ``provenance`` →
-``validate`` (SHACL) → ``reason`` (OWL 2 RL) → ``pipeline`` (writes the quads), in a
-build folder (``folder``: lock, staging, checksums) described by its ``manifest``."""
+"""The build pipeline: ``load`` (parse, with ``literals`` checks, through the ``parse_cache``) →
+``provenance`` → ``dataset`` (one in-memory store) → ``validate`` (SHACL) → ``reason`` (OWL 2 RL)
+→ ``dataset`` (writes the quads), run by ``pipeline`` with its ``progress``, in a build folder
+(``folder``: lock, staging, atomic swap, checksums) described by its ``manifest``."""

@@ -1,7 +1,8 @@
 """Load the ontology, the shapes and the data files, reporting syntax errors as file:line:column.
 
-Files are parsed with pyoxigraph (fast, and its errors carry positions); the
-triples are handed on as rdflib terms for pySHACL and owlrl.
+Files are parsed with pyoxigraph (fast, and its errors carry positions). The
+build reads them through ``cqkg.build.parse_cache``; ``load_inputs`` parses all of
+them at once (``cqkg validate``), and the converters serve the rdflib-based code.
 """
 
 from __future__ import annotations

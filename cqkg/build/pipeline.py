@@ -16,8 +16,9 @@ sentence (named by the sentence's IRI).
 Incremental: each input is hashed once per build and parsed only when its content
 is new (``cqkg.build.parse_cache``); validation and reasoning then run on one
 in-memory store of the whole graph (``cqkg.build.dataset``), fast enough to redo
-whole, and the outputs are written afresh and swapped in (``cqkg.build.folder``),
-so an incremental build gives the same bytes as a clean one.
+whole; the outputs (``cqkg.build.outputs``) are a fresh dump and, after a small
+edit, the previous store with the difference applied, swapped in whole
+(``cqkg.build.folder``), so an incremental build gives the same bytes as a clean one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from cqkg.build import dataset
 from cqkg.build import folder as buildfolder
 from cqkg.build.load import input_files, load_inputs, to_graph, to_rdflib
 from cqkg.build.manifest import DEFAULT_GRAPH_KEY, read_manifest
+from cqkg.build.outputs import Outputs
 from cqkg.build.parse_cache import CACHE, digests, parse_inputs, prune
 from cqkg.build.progress import Progress, checkpoint
 from cqkg.build.provenance import check_graph_names, check_names, entity_provenance
@@ -106,24 +108,33 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
         reparsed = sum(not p.reused for p in parsed)
         step.done(f"{len(parsed)} RDF files ({reparsed} parsed, {len(parsed) - reparsed} from the cache), "
                   f"{len(store)} stated triples and quads")
-    with progress.step("validate") as step:
-        shapes = next(p for p in parsed if p.kind == "shapes").quads()
-        report = _validate(store, shapes, dataset.defined_in(parsed))
-        counts = report.counts()
-        step.done(f"{counts['Violation']} violations, {counts['Warning']} warnings")
-    if not report.conforms:
-        error = ValidationFailed(f"data violates the shapes ({counts['Violation']} violations); run `cqkg validate`")
-        error.report = report
-        raise error
-    with progress.step("reason") as step:
-        inferred = materialise(store)
-        dataset.add_inferred(store, inferred)
-        step.done(f"{len(inferred)} inferred triples")
-    with progress.step("write", total=2, unit="output") as step:
-        graph_counts = dataset.stage(build_dir, store, parsed, not force and _has_previous(build_dir), step)
-        del store
-        default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
-        step.done(f"{sum(graph_counts.values()) + default_triples} quads")
+    outputs = Outputs(build_dir, parsed, previous=not force and _has_previous(build_dir))
+    try:
+        outputs.start()
+        with progress.step("validate") as step:
+            shapes = next(p for p in parsed if p.kind == "shapes").quads()
+            report = _validate(store, shapes, dataset.defined_in(parsed))
+            counts = report.counts()
+            step.done(f"{counts['Violation']} violations, {counts['Warning']} warnings")
+        if not report.conforms:
+            error = ValidationFailed(f"data violates the shapes ({counts['Violation']} violations); "
+                                     "run `cqkg validate`")
+            error.report = report
+            raise error
+        with progress.step("reason") as step:
+            inferred = materialise(store)
+            dataset.add_inferred(store, inferred)
+            step.done(f"{len(inferred)} inferred triples")
+        with progress.step("write", total=2, unit="output") as step:
+            outputs.add_stated(store)
+            del store  # free the working store before the on-disk store is loaded
+            step.advance()
+            graph_counts = outputs.finish()
+            step.advance()
+            default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
+            step.done(f"{sum(graph_counts.values()) + default_triples} quads")
+    finally:
+        outputs.close()
     timings = dict(progress.timings, total_s=round(time.perf_counter() - started, 3))
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,

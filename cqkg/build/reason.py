@@ -50,10 +50,14 @@ SCHEMA_RULES = [
     _rule("?a rdfs:subPropertyOf ?c", "?a rdfs:subPropertyOf ?b . ?b rdfs:subPropertyOf ?c", "?a ?c"),  # scm-spo
     _rule("?c rdfs:subClassOf owl:Thing", "?c a owl:Class", "?c"),  # scm-cls (the reflexive parts are trivial)
     _rule("owl:Nothing rdfs:subClassOf ?c", "?c a owl:Class", "?c"),
-    _rule("?a rdfs:subClassOf ?b", "{ ?a owl:equivalentClass ?b } UNION { ?b owl:equivalentClass ?a }", "?a ?b"),  # scm-eqc1
-    _rule("?a owl:equivalentClass ?b", "?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a FILTER(?a != ?b)", "?a ?b"),  # scm-eqc2
-    _rule("?a rdfs:subPropertyOf ?b", "{ ?a owl:equivalentProperty ?b } UNION { ?b owl:equivalentProperty ?a }", "?a ?b"),
-    _rule("?a owl:equivalentProperty ?b", "?a rdfs:subPropertyOf ?b . ?b rdfs:subPropertyOf ?a FILTER(?a != ?b)", "?a ?b"),
+    _rule("?a rdfs:subClassOf ?b",  # scm-eqc1
+          "{ ?a owl:equivalentClass ?b } UNION { ?b owl:equivalentClass ?a }", "?a ?b"),
+    _rule("?a owl:equivalentClass ?b",  # scm-eqc2
+          "?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a FILTER(?a != ?b)", "?a ?b"),
+    _rule("?a rdfs:subPropertyOf ?b",  # scm-eqp1
+          "{ ?a owl:equivalentProperty ?b } UNION { ?b owl:equivalentProperty ?a }", "?a ?b"),
+    _rule("?a owl:equivalentProperty ?b",  # scm-eqp2
+          "?a rdfs:subPropertyOf ?b . ?b rdfs:subPropertyOf ?a FILTER(?a != ?b)", "?a ?b"),
     _rule("?p rdfs:domain ?d", "?p rdfs:domain ?c . ?c rdfs:subClassOf ?d", "?p ?d"),  # scm-dom1
     _rule("?p rdfs:domain ?c", "?q rdfs:domain ?c . ?p rdfs:subPropertyOf ?q", "?p ?c"),  # scm-dom2
     _rule("?p rdfs:range ?d", "?p rdfs:range ?c . ?c rdfs:subClassOf ?d", "?p ?d"),  # scm-rng1
