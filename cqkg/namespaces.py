@@ -116,3 +116,10 @@ def is_sentence_graph(iri: str) -> bool:
 
 
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
+
+
+# -- scale-reason: working graphs of the reasoner's in-memory store (never in a built dataset) --
+#: The triples derived in the last round of a fixpoint (semi-naive evaluation).
+REASONING_DELTA_GRAPH = GRAPH + "reasoning/delta"
+#: The derived literals, compared with the stated ones.
+REASONING_LITERALS_GRAPH = GRAPH + "reasoning/derived-literals"
