@@ -116,3 +116,28 @@ def is_sentence_graph(iri: str) -> bool:
 
 
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
+
+
+# -- linked-data branch: dereferencing and pages ------------------------------
+
+#: The ontology's own IRI (``/def/`` on the server).
+ONTOLOGY = DEF
+#: The graphs of facts linking to external registries: GRAPH + "links/<name>".
+LINKS_GRAPHS = GRAPH + "links/"
+
+
+def term(curie: str) -> str:
+    """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("rdfs:label")``."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
+
+
+def curie(iri: str) -> str | None:
+    """The prefixed name of ``iri`` with the longest matching namespace of PREFIXES, or None."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
