@@ -9,7 +9,8 @@ A description holds, as ``Statement``s (a triple and its *origin* graphs):
 - ``context``: the labels of every IRI these mention, and the text of the sentences
   and the description of the links graphs they cite;
 - ``figures``: for a graph name, its size (``void:triples``, from the build's
-  manifest) and the dump that holds it whole (``void:dataDump``).
+  manifest) and the dump that holds it whole (``void:dataDump``); for the
+  ontology's version IRI, the ontology it is a version of (``dcterms:isVersionOf``).
 
 A triple's origin graphs are the named graphs holding it, but ``graph/asserted``
 only when nothing else holds it (asserted is the union of the data's own graphs,
@@ -20,6 +21,7 @@ RL entails and no graph states. Every query is bounded by a LIMIT.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -109,9 +111,16 @@ def describe(kg: KnowledgeGraph, iri: str, graph_sizes: dict[str, int], with_con
             f"LIMIT {ONTOLOGY_LIMIT}"))
     if size is not None and description.kind is not Kind.ONTOLOGY:
         description.figures = _graph_figures(iri, size)
+    description.figures += _versions(description)
     if with_context:
         description.context = context(kg, description)
     return description
+
+
+def _versions(description: Description) -> list[ox.Triple]:
+    """A version IRI (the object of ``owl:versionIRI``) is a version of the ontology that names it."""
+    return [ox.Triple(ox.NamedNode(description.iri), ox.NamedNode(term("dcterms:isVersionOf")), s.subject)
+            for s in description.incoming if s.predicate.value == term("owl:versionIRI")]
 
 
 def _graph_figures(graph: str, size: int) -> list[ox.Triple]:
@@ -154,6 +163,7 @@ def _grouped(solutions) -> list[Statement]:
     return statements
 
 
+@lru_cache(maxsize=4096)
 def graph_order(graph: str) -> tuple[int, str]:
     """Sentences first, then the curated and links graphs, the source and ontology, asserted, inferred last."""
     if kind_of(graph) is Kind.SENTENCE:

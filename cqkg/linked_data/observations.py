@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from cqkg.namespaces import term
 from cqkg.store import KnowledgeGraph
 
 OBSERVATION_LIMIT = 500
@@ -54,8 +55,16 @@ class Observation:
     source: str | None
 
 
+#: The properties by which an observation concerns an entity (the first pattern of OBSERVATIONS).
+CONCERNS = tuple(ox.NamedNode(term(p)) for p in ("sdmx-dimension:refArea", "cq:about", "cq:indicator", "qb:dataSet"))
+
+
 def observations(kg: KnowledgeGraph, iri: str) -> list[Observation]:
     """The observations concerning ``iri``, by indicator, area and period (at most OBSERVATION_LIMIT)."""
+    node = ox.NamedNode(iri)
+    # Most entities have none: one index lookup per property says so, far cheaper than the query.
+    if not any(next(kg.store.quads_for_pattern(None, p, node, ox.DefaultGraph()), None) for p in CONCERNS):
+        return []
     query = OBSERVATIONS.replace("$E", str(ox.NamedNode(iri))).replace("$LIMIT", str(OBSERVATION_LIMIT))
     return [Observation(
         iri=row["obs"].value, indicator=_value(row["indicator"]), area=_value(row["area"]), period=_value(row["period"]),

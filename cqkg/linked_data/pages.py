@@ -52,7 +52,7 @@ class LinkedData:
 
     def page(self, iri: str) -> dict:
         """The model of ``iri``'s HTML page."""
-        description = self.describe(iri)
+        description = describe(self.kg, iri, self.graph_sizes, with_context=False)  # labels come from the store as needed
         labels = Labels(self.kg)
         viewer = Viewer(description, labels)
         statements = description.statements

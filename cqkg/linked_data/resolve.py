@@ -8,6 +8,7 @@ built dataset mentions it: as a subject, an object or a graph name.
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -25,6 +26,7 @@ class Kind(str, Enum):
     OTHER = "other"
 
 
+@lru_cache(maxsize=65536)
 def kind_of(iri: str) -> Kind:
     """The kind of ``iri`` from its form alone (whether it exists is ``exists``)."""
     if iri == ONTOLOGY:

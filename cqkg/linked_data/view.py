@@ -22,6 +22,7 @@ from cqkg.namespaces import ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINKS
 
 LABEL, TEXT, SOURCE = term("rdfs:label"), term("schema:text"), term("dcterms:source")
 SENTENCE_NUMBER = term("cq:sentenceNumber")
+PLAIN = (term("xsd:string"), term("rdf:langString"))
 
 
 @dataclass(frozen=True)
@@ -74,23 +75,24 @@ class Viewer:
     def __init__(self, description: Description, labels: Labels):
         self.description, self.labels = description, labels
         self.known: dict[str, dict[str, str]] = {}
-        self.texts: dict[str, str] = {}
-        self.numbers: dict[str, str] = {}
+        self.values: dict[str, Value] = {}
+        self.found_sources: dict[str, Source] = {}
         for statement in description.context:
-            key = statement.subject.value
             if statement.predicate.value == LABEL and isinstance(statement.object, ox.Literal):
                 language = (statement.object.language or "").split("-")[0]
-                self.known.setdefault(key, {}).setdefault(language, statement.object.value)
-            elif statement.predicate.value == TEXT:
-                self.texts[key] = statement.object.value
-            elif statement.predicate.value == SENTENCE_NUMBER:
-                self.numbers[key] = statement.object.value
+                self.known.setdefault(statement.subject.value, {}).setdefault(language, statement.object.value)
 
     def value(self, node) -> Value:
         """A term as shown: IRIs by their label (linked), literals with their language or datatype."""
+        key = str(node)
+        if key not in self.values:
+            self.values[key] = self._value(node)
+        return self.values[key]
+
+    def _value(self, node) -> Value:
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value
-            shown = None if node.language or datatype in (term("xsd:string"), term("rdf:langString")) else (curie(datatype) or datatype)
+            shown = None if node.language or datatype in PLAIN else (curie(datatype) or datatype)
             return Value(node.value, lang=node.language or None, datatype=shown)
         if isinstance(node, ox.BlankNode):
             return Value("_:" + node.value)
@@ -109,9 +111,14 @@ class Viewer:
         return [self._source(graph) for graph in statement.graphs]
 
     def _source(self, graph: str) -> Source:
+        if graph not in self.found_sources:
+            self.found_sources[graph] = self._find_source(graph)
+        return self.found_sources[graph]
+
+    def _find_source(self, graph: str) -> Source:
         if kind_of(graph) is Kind.SENTENCE:
-            return Source("sentence", graph, href(graph), self.label_of(graph).get("en") or graph, self.texts.get(graph),
-                          self.numbers.get(graph))
+            return Source("sentence", graph, href(graph), self.label_of(graph).get("en") or graph,
+                          self.labels.first(graph, TEXT), self.labels.first(graph, SENTENCE_NUMBER))
         if graph.startswith(LINKS_GRAPHS):
             return Source("links", graph, href(graph), self.label_of(graph).get("en") or curie(graph) or graph)
         kinds = {CURATED_GRAPH: ("curated", "curated"), SOURCE_GRAPH: ("source", "source document model"),

@@ -97,6 +97,11 @@ class Labels:
         labels = self.of(iri)
         return labels.get("en") or labels.get("zh") or curie(iri) or iri
 
+    def first(self, iri: str, predicate: str) -> str | None:
+        """The first value of ``predicate`` for ``iri`` (e.g. a sentence's text), or None."""
+        quad = next(self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, ox.DefaultGraph()), None)
+        return None if quad is None else quad.object.value
+
     def is_working_translation(self, iri: str) -> bool:
         """True if the Chinese label of ``iri`` is a working translation (not confirmed by an authority)."""
         return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(iri), LABEL_STATUS, WORKING, ox.DefaultGraph()))

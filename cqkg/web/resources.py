@@ -22,6 +22,8 @@ from cqkg.linked_data.resolve import iri_for_path, local_path
 from cqkg.linked_data.view import href
 from cqkg.namespaces import ONTOLOGY
 from cqkg.store import KnowledgeGraph
+from cqkg.web import html
+from cqkg.web.html import site as _site
 from cqkg.web.negotiation import HTML, OFFERS, SUFFIX_OF, choose, split_suffix
 
 blueprint = Blueprint("resources", __name__, template_folder="templates")
@@ -32,8 +34,8 @@ def init_app(app: Flask) -> None:
     """Open the store for pages in this process and register the dereferencing routes and page filters."""
     settings = app.extensions["cqkg"].settings
     app.extensions["cqkg_pages"] = LinkedData(KnowledgeGraph.open(settings.build_dir))
-    app.add_template_filter(_site, "site")
     app.add_template_filter(href, "href")
+    html.init_app(app)
     app.context_processor(lambda: {"version": app.extensions["cqkg_pages"].version})
     app.register_blueprint(blueprint)
 
@@ -122,8 +124,3 @@ def not_found(iri: str):
     raise NotFound(f"the graph does not mention <{iri}>")
 
 
-def _site(path: str | None) -> str | None:
-    """A link to one of this server's pages, below the root it is served at; other links unchanged."""
-    if path and path.startswith("/"):
-        return request.script_root + path
-    return path
