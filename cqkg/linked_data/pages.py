@@ -8,14 +8,16 @@ the build's manifest. ``page(iri)`` returns the model an HTML template renders;
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyoxigraph as ox
 
 from cqkg.linked_data import classes, observations
 from cqkg.linked_data.describe import Description, describe
 from cqkg.linked_data.explain import Explainer
 from cqkg.linked_data.identifiers import identifiers
-from cqkg.linked_data.resolve import Kind, exists
-from cqkg.linked_data.view import Viewer, href
+from cqkg.linked_data.resolve import Kind, exists, local_path
+from cqkg.linked_data.view import Fact, Viewer, href
 from cqkg.linked_data.vocabulary import Labels, Vocabulary
 from cqkg.namespaces import DEF, curie, term
 from cqkg.store import KnowledgeGraph
@@ -63,7 +65,8 @@ class LinkedData:
             "labels": labels.of(iri), "working_translation": labels.is_working_translation(iri),
             "definition": _by_language(s.object for s in statements if s.predicate.value == DEFINITION),
             "text": next((s.object.value for s in statements if s.predicate.value == TEXT), None),
-            "types": [viewer.fact(s, explanations=explanations.get((RDF_TYPE, str(s.object)), ())) for s in types],
+            "types": [_to_class_page(viewer.fact(s, explanations=explanations.get((RDF_TYPE, str(s.object)), ())))
+                      for s in types],
             "groups": viewer.groups([s for s in statements if s.predicate.value != RDF_TYPE], explanations=explanations),
             "incoming": viewer.groups(_incoming(description), outgoing=False, per_property=INCOMING_PER_PROPERTY),
             "incoming_complete": description.incoming_complete,
@@ -106,6 +109,14 @@ class LinkedData:
             "usage": classes.usage_count(self.kg, iri) if is_property else None,
             "class_page": class_path(iri),
         }
+
+
+def _to_class_page(fact: Fact) -> Fact:
+    """A type from another vocabulary links to the listing of its instances here (it has no page of ours)."""
+    iri = fact.value.iri
+    if iri and local_path(iri) is None:
+        fact.value = replace(fact.value, href=class_path(iri))
+    return fact
 
 
 def class_path(iri: str) -> str:

@@ -43,7 +43,7 @@ def _dist() -> Path:
 @blueprint.get("/about")
 def about():
     """The dataset page (HTML), or its figures as JSON."""
-    media = choose(request.headers.get("Accept"), (HTML, "application/json"))
+    media = choose(request.headers.get("Accept"), (HTML, "application/json"), synonyms=False)
     if media is None:
         raise NotAcceptable("/about is served as text/html or application/json")
     about, kg = _about(), linked_data().kg

@@ -28,33 +28,36 @@ SYNONYMS = {"application/xhtml+xml": HTML, "application/json": "application/ld+j
 CACHED_HEADER_CHARS = 256
 
 
-def choose(accept_header: str | None, offers: tuple[str, ...] = OFFERS) -> str | None:
-    """The offer the client prefers most (None: it accepts none). An absent or empty header means ``*/*``."""
+def choose(accept_header: str | None, offers: tuple[str, ...] = OFFERS, synonyms: bool = True) -> str | None:
+    """The offer the client prefers most (None: it accepts none). An absent or empty header means ``*/*``.
+
+    ``synonyms`` maps the types of SYNONYMS to the RDF types served (off where JSON means plain JSON).
+    """
     if len(accept_header or "") > CACHED_HEADER_CHARS:
-        return _choose(accept_header, offers)  # never keep a client's long header in memory
-    return _choose_cached(accept_header, offers)
+        return _choose(accept_header, offers, synonyms)  # never keep a client's long header in memory
+    return _choose_cached(accept_header, offers, synonyms)
 
 
 @lru_cache(maxsize=256)
-def _choose_cached(accept_header: str | None, offers: tuple[str, ...]) -> str | None:
-    return _choose(accept_header, offers)
+def _choose_cached(accept_header: str | None, offers: tuple[str, ...], synonyms: bool) -> str | None:
+    return _choose(accept_header, offers, synonyms)
 
 
-def _choose(accept_header: str | None, offers: tuple[str, ...]) -> str | None:
+def _choose(accept_header: str | None, offers: tuple[str, ...], synonyms: bool) -> str | None:
     parsed = parse_accept_header(accept_header or "*/*", MIMEAccept)
-    canonical = MIMEAccept([(_canonical(value), quality) for value, quality in parsed])
+    canonical = MIMEAccept([(_canonical(value, synonyms), quality) for value, quality in parsed])
     best = canonical.best_match(offers)
     return best if best and canonical.quality(best) > 0 else None
 
 
-def _canonical(media_range: str) -> str:
+def _canonical(media_range: str, synonyms: bool) -> str:
     media = media_range.split(";", 1)[0].strip().lower()
-    return SYNONYMS.get(media, media)
+    return SYNONYMS.get(media, media) if synonyms else media
 
 
 def prefers_html(accept_header: str | None, alternative: str) -> bool:
     """True if the client prefers HTML to ``alternative``: a browser; a client accepting anything gets ``alternative``."""
-    return choose(accept_header, (alternative, HTML)) == HTML
+    return choose(accept_header, (alternative, HTML), synonyms=False) == HTML
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:
