@@ -1,4 +1,8 @@
-"""The query page researchers use from a browser, at / (and at /sparql for browsers asking for HTML)."""
+"""The pages researchers use from a browser: the query page at / (and at /sparql for browsers asking for HTML).
+
+``init_app`` also registers the browser's companions: search (``cqkg.web.search``)
+and the query editor's data and static files (``cqkg.web.editor``).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,11 @@ blueprint = Blueprint("ui", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Register the page at /."""
+    """Register the page at /, search and the editor's routes."""
+    from cqkg.web import search
+
     app.register_blueprint(blueprint)
+    search.init_app(app)
 
 
 @blueprint.get("/")
