@@ -236,3 +236,24 @@ def test_search_from_the_header_finds_and_opens_chongqing_university(server, bro
     if page.status != 404:  # entity pages come with dereferencing; until then the link is checked, not its page
         assert page.status == 200
         assert "Chongqing University" in by_css(driver, "h1")[0].text
+
+
+def test_completion_offers_prefixes_and_ontology_terms(server, editor_page):
+    driver = editor_page
+    driver.get(server.base + "/")
+    type_query(driver, "SELECT * WHERE { ?x a cq:PublicUn")
+    options = wait(driver, lambda d: [o.text for o in by_css(d, ".cm-tooltip-autocomplete li")], "no completion shown")
+    assert any(o.startswith("cq:PublicUniversity") for o in options), options
+    type_query(driver, "SELECT * WHERE { ?x cq:locatedIn cqpl")
+    options = wait(driver, lambda d: [o.text for o in by_css(d, ".cm-tooltip-autocomplete li")], "no completion shown")
+    assert any(o.startswith("cqplace:") for o in options), options
+
+
+def test_a_construct_answer_is_shown_as_turtle_with_a_turtle_download(server, editor_page):
+    driver = editor_page
+    query = "CONSTRUCT { cqorg:cigit rdfs:label ?label } WHERE { cqorg:cigit rdfs:label ?label }"
+    driver.get(server.base + "/?" + urllib.parse.urlencode({"query": query}))
+    graph = wait(driver, lambda d: by_css(d, "#results pre.graph") and by_css(d, "#results pre.graph")[0], "no graph shown")
+    assert "中国科学院重庆绿色智能技术研究院" in graph.text and "@zh" in graph.text
+    visible = [b.get_attribute("data-format") for b in by_css(driver, "#downloads button") if b.is_displayed()]
+    assert visible == ["turtle"]

@@ -6,7 +6,7 @@ import { keymap } from "@codemirror/view";
 import { Prec } from "@codemirror/state";
 import { StreamLanguage } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
-import { autocompletion, completeFromList } from "@codemirror/autocomplete";
+import { autocompletion } from "@codemirror/autocomplete";
 import { setDiagnostics } from "@codemirror/lint";
 
 const KEYWORDS = ["SELECT", "DISTINCT", "WHERE", "FILTER", "OPTIONAL", "UNION", "GRAPH", "ORDER BY", "GROUP BY",
@@ -25,9 +25,18 @@ export function completions(vocabulary) {
   return options;
 }
 
+/** A completion source over ``options`` for the word before the cursor, prefixed names ("cq:Publ") included. */
+export function completionSource(options) {
+  return context => {
+    const word = context.matchBefore(/[\w:-]+$/);
+    if (!word && !context.explicit) return null;
+    return { from: word ? word.from : context.pos, options, validFor: /^[\w:-]*$/ };
+  };
+}
+
 /** Replace ``textarea`` by an editor; ``onRun`` is called on Ctrl+Enter. Returns the editor's handle. */
 export function createEditor(textarea, onRun) {
-  let source = completeFromList(completions({}));
+  let source = completionSource(completions({}));
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
@@ -48,7 +57,7 @@ export function createEditor(textarea, onRun) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
       view.dispatch(setDiagnostics(view.state, []));
     },
-    setVocabulary(vocabulary) { source = completeFromList(completions(vocabulary)); },
+    setVocabulary(vocabulary) { source = completionSource(completions(vocabulary)); },
     markError(line, column, message) {
       const doc = view.state.doc;
       const at = doc.line(Math.min(Math.max(line, 1), doc.lines));
