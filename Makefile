@@ -63,6 +63,7 @@ bench: install          ## benchmarks (not part of make test): writes docs/bench
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.link
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf build dist .pytest_cache cqkg/web/static/dist

@@ -118,3 +118,13 @@ def test_one_index_per_app_shared_with_reconciliation(client, app):
     client.get("/search?q=cqu&format=json")
     client.get("/reconcile/suggest/entity?prefix=cqu")
     assert app.extensions["cqkg.search"] is index and app.extensions["cqkg.reconciler"].index is index
+
+
+@pytest.mark.parametrize("text", ["chongqing daxue", "重慶大學", "univ chongq", "a", "cq", "lvse", "Chongqign Univrsity",
+                                  "Chongqing University of Technology and more words", "xue", "绿色", "500103"])
+def test_the_candidates_hold_every_name_that_scores(index, text):
+    from cqkg.search.rank import THRESHOLD, Query, score_name
+
+    query = Query.of(text)
+    scoring = {p for p, (_entry, name) in enumerate(index.table.names) if score_name(query, name) >= THRESHOLD}
+    assert scoring <= index.table.candidates(query.key, query.pinyin, query.words, THRESHOLD / 0.95)

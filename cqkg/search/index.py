@@ -61,7 +61,10 @@ class SearchIndex:
     """Every labelled IRI of the graph, by IRI, with its names ready to match."""
 
     def __init__(self, entries: dict[str, Entry], version: str = ""):
+        from cqkg.search.candidates import NameTable
+
         self.entries, self.version = entries, version
+        self.table = NameTable(entries.values())
 
     @classmethod
     def build(cls, kg: KnowledgeGraph) -> "SearchIndex":

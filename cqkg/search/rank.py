@@ -19,7 +19,7 @@ Ties: preferred labels before aliases, then the shorter label, then the IRI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from rapidfuzz import fuzz
 
@@ -90,35 +90,22 @@ def _word_prefixes(wanted: tuple[str, ...], name: Name) -> float:
     return 0.0
 
 
-def best_name(query: Query, entry: Entry) -> tuple[float, Name | None]:
-    """The best (score, name) of ``entry`` for ``query``; preferred names win ties."""
-    best, found = 0.0, None
-    for name in entry.names:
-        score = score_name(query, name)
-        if score > best:
-            best, found = score, name
-            if score == 100.0:
-                break
-    return best, found
-
-
 def rank(index: SearchIndex, text: str, limit: int | None = None,
          accept: Callable[[Entry], bool] | None = None) -> list[Hit]:
     """The entries matching ``text`` (score ≥ THRESHOLD), best first, at most ``limit``."""
     query = Query.of(text)
-    hits = []
-    for entry in _candidates(index.entries.values(), accept):
-        score, name = best_name(query, entry)
-        if name is not None and score >= THRESHOLD:
-            hits.append(Hit(entry, round(score, 1), name))
-    hits.sort(key=sort_key)
+    best: dict[str, Hit] = {}
+    for position in index.table.candidates(query.key, query.pinyin, query.words, THRESHOLD / 0.95):
+        entry, name = index.table.names[position]
+        score = round(score_name(query, name), 1)
+        known = best.get(entry.iri)
+        # An entry's best name; of equal scores, a preferred label before an alias.
+        if score >= THRESHOLD and (known is None or (score, name.preferred) > (known.score, known.name.preferred)):
+            best[entry.iri] = Hit(entry, score, name)
+    hits = sorted((hit for hit in best.values() if accept is None or accept(hit.entry)), key=sort_key)
     return hits if limit is None else hits[:limit]
 
 
 def sort_key(hit: Hit):
     """Best score first; then preferred labels before aliases, shorter labels, IRIs."""
     return (-hit.score, not hit.name.preferred, len(hit.entry.label), hit.entry.iri)
-
-
-def _candidates(entries: Iterable[Entry], accept) -> Iterable[Entry]:
-    return entries if accept is None else (e for e in entries if accept(e))
