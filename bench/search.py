@@ -51,7 +51,7 @@ def main() -> None:
     try:
         base = server.sparql.removesuffix("/sparql")
         urls = {name: search_url(base, text) for name, text in QUERIES.items()}
-        measure(list(urls.values()), 2, args.connections)  # warm-up: every server process builds its index
+        _warm_up(list(urls.values()), args.connections)
         results = {name: measure([url], args.seconds, args.connections) for name, url in urls.items()}
         results["all, in rotation"] = measure(list(urls.values()), args.seconds, args.connections)
     finally:
@@ -60,6 +60,16 @@ def main() -> None:
         print(f"search {name:24s} {m.requests_per_s:8.1f} req/s p50 {m.p50_ms:.2f} ms p99 {m.p99_ms:.2f} ms errors {m.errors}")
     write_section(args.write, report(results, args))
     print(f"written to {args.write}")
+
+
+def _warm_up(urls: list[str], connections: int) -> None:
+    """Load until every server process has built its search index: wrk, then new connections one by one."""
+    import urllib.request
+
+    measure(urls, 2, connections)
+    for number in range(40):  # each on its own connection, which any of the processes may accept
+        with urllib.request.urlopen(urls[number % len(urls)], timeout=60) as response:
+            response.read()
 
 
 def report(results: dict, args) -> str:

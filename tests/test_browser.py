@@ -95,12 +95,12 @@ def table(driver) -> tuple[list[str], list[list[str]]]:
 
 
 def screenshot(driver, name: str) -> None:
-    """With CQKG_SCREENSHOTS=DIR, save the whole page (up to 1600 px high) as DIR/name."""
+    """With CQKG_SCREENSHOTS=DIR, save the whole page (up to 1200 px high) as DIR/name."""
     folder = os.environ.get("CQKG_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(1280, min(int(height) + 140, 1600))
+        driver.set_window_size(1280, min(int(height) + 140, 1200))
         driver.save_screenshot(str(Path(folder) / name))
         driver.set_window_size(1280, 900)
 
