@@ -116,3 +116,10 @@ def is_sentence_graph(iri: str) -> bool:
 
 
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
+
+
+# dumps-anywhere: loading the release into other stores (docs/loading.md).
+
+#: The name under which a store that has no default graph of its own per dataset
+#: (Virtuoso) keeps the dump's default graph; not a graph of the dataset itself.
+STORE_DEFAULT_GRAPH = GRAPH + "default"
