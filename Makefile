@@ -19,8 +19,8 @@ $(VENV)/.installed: pyproject.toml
 serve: install          ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install           ## run the whole test suite (as root, first installs OpenRefine, Chromium and R's SPARQL client)
-	@for pair in openrefine:openrefine chromium:chromium Rscript:r-cran-sparql; do \
+test: install           ## run the whole test suite (as root, first installs OpenRefine, Chromium, R's SPARQL client and Virtuoso)
+	@for pair in openrefine:openrefine chromium:chromium Rscript:r-cran-sparql virtuoso-t:virtuoso-opensource; do \
 		command -v $${pair%%:*} >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pair##*:} >/dev/null) || true; \
 	done
