@@ -44,7 +44,7 @@ def kg(build_dir) -> KnowledgeGraph:
 def app(build_dir):
     """The web app built by ``create_app`` over the session's build, answering with an in-process engine."""
     from cqkg.query.engines import make_engine
-    from cqkg.query.pool import InlinePool
+    from cqkg.query.executor import InlinePool
     from cqkg.settings import Settings
     from cqkg.web import create_app
 

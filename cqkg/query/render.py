@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import PREFIXES, shorten
 
 FORMATS = ("table", "csv", "json")
 
@@ -34,19 +34,15 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
+        return short_iri(term.value)
     if isinstance(term, ox.Literal):
         return term.value + (f"@{term.language}" if term.language else "")
     return str(term)
 
 
-def shorten(iri: str) -> str:
+def short_iri(iri: str) -> str:
     """Write ``iri`` as prefix:local when a cqkg prefix covers it, else as <iri>."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return shorten(iri) or f"<{iri}>"
 
 
 def _table(names, rows) -> str:
