@@ -129,3 +129,23 @@ def test_unknown_prefix_is_named_on_one_line(cli, build_dir):
     result = cli("query", "SELECT * WHERE { ?s nope:x ?o }", build_dir=build_dir)
     assert result.returncode == 2
     assert _one_error_line(result) == "cqkg: error: malformed query: error at 1:27: unknown prefix 'nope:' (declare it with PREFIX)"
+
+
+def test_table_columns_line_up_with_chinese_labels(kg):
+    from wcwidth import wcswidth
+
+    from cqkg.query.render import render
+
+    text = ('SELECT ?zh ?en WHERE { VALUES ?o { cqorg:cigit cqorg:chongqing-university } '
+            '?o rdfs:label ?zh , ?en FILTER(LANG(?zh) = "zh" && LANG(?en) = "en") } ORDER BY ?en')
+    lines = render(kg.query(text)).splitlines()
+    header, rows = lines[0], lines[2:-1]
+    starts = {_display_column(line, line.index(cell)) for line in rows for cell in [line.split("  ")[-1].strip()]}
+    assert len(rows) == 2 and starts == {_display_column(header, header.index("en"))}, lines
+    assert all(wcswidth(line.split("  ")[0]) > len(line.split("  ")[0]) for line in rows)  # the zh cells are wide
+
+
+def _display_column(line: str, index: int) -> int:
+    from wcwidth import wcswidth
+
+    return wcswidth(line[:index])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+from wcwidth import wcswidth
 
 from cqkg.namespaces import PREFIXES, shorten
 
@@ -46,8 +47,14 @@ def short_iri(iri: str) -> str:
 
 
 def _table(names, rows) -> str:
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: Chinese characters take two (wcwidth)."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # -1: a control character; count characters
