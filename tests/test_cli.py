@@ -149,3 +149,17 @@ def _display_column(line: str, index: int) -> int:
     from wcwidth import wcswidth
 
     return wcswidth(line[:index])
+
+
+def test_a_stopped_test_server_leaves_no_child_running(tmp_path):
+    """The OpenRefine launcher starts a JVM as its child; stopping the launcher must stop the JVM too."""
+    from conftest import group_members, running_process
+
+    script = tmp_path / "launcher.sh"
+    script.write_text("#!/bin/sh\nsleep 300 &\necho started\nwait\n", encoding="utf-8")
+    script.chmod(0o755)
+    log = tmp_path / "launcher.log"
+    with running_process([str(script)], lambda: "started" in log.read_text(encoding="utf-8"), log) as process:
+        group = process.pid
+        assert len(group_members(group)) == 2  # the launcher and its child
+    assert group_members(group) == []
