@@ -55,6 +55,29 @@ def app(build_dir):
     return flask_app
 
 
+class InProcess:
+    """The app answering through Flask's test client, with the live server's interface (base, sparql, fetch)."""
+
+    base = "http://localhost"
+    sparql = base + "/sparql"
+
+    def __init__(self, app):
+        self.client, self.settings = app.test_client(), app.extensions["cqkg"].settings
+
+    def fetch(self, url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None) -> "Answer":
+        """Send one request to the app (``url`` absolute under ``base``, or a path) and return its Answer."""
+        path = url.removeprefix(self.base)
+        response = self.client.open(path, method=method or ("POST" if data is not None else "GET"), data=data,
+                                    headers=headers or {})
+        return Answer(response.status_code, response.headers, response.get_data())
+
+
+@pytest.fixture()
+def web(app):
+    """The app in this process (no server, no sockets), for protocol tests."""
+    return InProcess(app)
+
+
 @pytest.fixture()
 def client(app):
     """A Flask test client of ``app``."""
