@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from cqkg.namespaces import DEF, ID
+from cqkg.namespaces import ASSERTED_GRAPH, DEF, ID
 from cqkg.store import KnowledgeGraph
 
 #: Properties a spreadsheet can be extended with: id → (label, SPARQL path from the entity).
@@ -75,7 +75,7 @@ class Reconciler:
     def _load(self) -> None:
         rows = self.kg.select(f"""
             SELECT ?e ?type ?label WHERE {{
-                GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?asserted }}
+                GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?asserted }}
                 FILTER(STRSTARTS(STR(?e), "{ID}") && !STRSTARTS(STR(?e), "{ID}source/"))
                 ?e a ?type .
                 {{ ?e rdfs:label ?label }} UNION {{ ?e skos:altLabel ?label }}
