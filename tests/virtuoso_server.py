@@ -1,7 +1,7 @@
 """Debian's Virtuoso (package virtuoso-opensource) for tests, and the ways its answers differ from cqkg's.
 
 ``virtuoso_server`` starts ``virtuoso-t`` in a temporary folder on free loopback
-ports and kills its whole process group afterwards. ``comparable_rows`` puts a
+ports and stops its whole process group afterwards (conftest's ``running_process``). ``comparable_rows`` puts a
 SPARQL JSON answer, Virtuoso's or cqkg's, into a form where the Virtuoso
 deviations listed in docs/loading.md compare equal, and nothing else does.
 """
@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess
-import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from cqkg.namespaces import PREFIXES
-from conftest import fetch, free_port, normalized_rows
+from conftest import fetch, free_port, normalized_rows, running_process
 
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt")
 # Virtuoso's own literal type for the geometries it turns geo:wktLiteral values into.
@@ -108,58 +106,25 @@ class Virtuoso:
 
 @contextmanager
 def virtuoso_server(folder: Path, dirs_allowed=(), timeout: float = 60):
-    """Start Virtuoso with a fresh database in ``folder``; yield a Virtuoso once its endpoint answers; kill it."""
+    """Start Virtuoso with a fresh database in ``folder``; yield a Virtuoso once it answers; stop its process group."""
     require_virtuoso()
     server = Virtuoso(folder, free_port(), free_port())
     dirs = ", ".join(str(d) for d in (folder, *dirs_allowed))
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(folder=folder, sql_port=server.sql_port, http_port=server.http_port, dirs=dirs))
-    with open(folder / "virtuoso.out", "w", encoding="utf-8") as out:
-        # Its own process group, so that everything it might start is killed with it.
-        process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_until_ready(server, process, time.monotonic() + timeout)
+    # In the foreground, virtuoso-t is the server itself (no daemon left behind when the group is stopped).
+    with running_process([VIRTUOSO, "+foreground", "+configfile", str(ini)],
+                         lambda: _answers(server) and _listens(server.sql_port), folder / "virtuoso.out", timeout):
         yield server
-    finally:
-        _kill_group(process)
-
-
-def _wait_until_ready(server: Virtuoso, process: subprocess.Popen, deadline: float) -> None:
-    while not (_answers(server) and _listens(server.sql_port)):
-        if process.poll() is not None or time.monotonic() > deadline:
-            log = server.folder / "virtuoso.log"
-            raise RuntimeError("Virtuoso did not start:\n" + (log.read_text() if log.exists() else ""))
-        time.sleep(0.1)
 
 
 def _answers(server: Virtuoso) -> bool:
-    try:
-        return fetch(server.sparql + "?query=" + urllib.parse.quote("ASK {}"), timeout=2).status == 200
-    except OSError:
-        return False
+    return fetch(server.sparql + "?query=" + urllib.parse.quote("ASK {}"), timeout=2).status == 200
 
 
 def _listens(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """SIGKILL the server's process group (its database is thrown away), reap it and check nothing is left."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=30)
-    try:
-        os.killpg(process.pid, 0)
-    except ProcessLookupError:
-        return
-    raise AssertionError(f"processes of Virtuoso's group {process.pid} are still running")
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    return True
 
 
 # --- Comparing answers -------------------------------------------------------------------------------------
