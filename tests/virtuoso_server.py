@@ -82,7 +82,7 @@ class Virtuoso:
 
     @property
     def graph_store(self) -> str:
-        """The Graph Store Protocol endpoint that needs digest authentication, with Debian's default credentials."""
+        """The Graph Store Protocol endpoint that needs digest authentication, with a new database's dba credentials."""
         return f"http://dba:dba@127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
 
     def isql(self, *statements: str) -> str:
