@@ -22,12 +22,12 @@ $(VENV)/.installed: pyproject.toml
 serve: install editor   ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install test-programs editor  ## run the whole test suite (as root, first installs OpenRefine, Chromium, npm and R's SPARQL client)
+test: install test-programs editor  ## run the whole test suite (as root, first installs OpenRefine, Chromium, npm, R's SPARQL client and Virtuoso)
 	$(BIN)/python -m pytest
 
 test-programs:          ## as root on Debian: install the programs the end-to-end tests drive
 	@missing=""; \
-	for pair in openrefine:openrefine chromium:chromium chromedriver:chromium-driver npm:npm Rscript:r-cran-sparql; do \
+	for pair in openrefine:openrefine chromium:chromium chromedriver:chromium-driver npm:npm Rscript:r-cran-sparql virtuoso-t:virtuoso-opensource; do \
 		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; \
 	done; \
 	command -v dpkg >/dev/null && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 && missing="$$missing fonts-noto-cjk"; \

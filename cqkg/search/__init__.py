@@ -6,7 +6,7 @@
 - ``rank``: scoring a query against the names, and the ranking.
 """
 
-from cqkg.search.index import Entry, SearchIndex, shorten
+from cqkg.search.index import Entry, SearchIndex
 from cqkg.search.rank import Hit, rank
 
-__all__ = ["Entry", "Hit", "SearchIndex", "rank", "shorten"]
+__all__ = ["Entry", "Hit", "SearchIndex", "rank"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cqkg.namespaces import ASSERTED_GRAPH, BASE, ONTOLOGY_GRAPH, PREFIXES
+from cqkg.namespaces import ASSERTED_GRAPH, BASE, ONTOLOGY_GRAPH, PREFIXES, shorten
 from cqkg.search.fold import fold, has_cjk, pinyin, words
 from cqkg.store import KnowledgeGraph
 
@@ -127,13 +127,7 @@ def _add_types(kg: KnowledgeGraph, entries: dict[str, Entry]) -> None:
         specific = sorted(t for t in candidates if not any(t in supers.get(other, ()) for other in candidates))
         if specific:
             entry.type_iri = specific[0]
-            entry.type_label = type_labels.get(entry.type_iri) or shorten(entry.type_iri)
-
-
-def shorten(iri: str) -> str:
-    """``iri`` as prefix:local with the longest matching cqkg prefix, else unchanged."""
-    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda p: len(PREFIXES[p]), default=None)
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+            entry.type_label = type_labels.get(entry.type_iri) or shorten(entry.type_iri) or entry.type_iri
 
 
 def _expand(prefixed: str) -> str:

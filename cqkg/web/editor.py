@@ -18,8 +18,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
-from cqkg.namespaces import BASE, PREFIXES
-from cqkg.search import shorten
+from cqkg.namespaces import BASE, PREFIXES, shorten
 from cqkg.web.search import knowledge_graph, local_path, search_index
 
 blueprint = Blueprint("editor", __name__)
@@ -65,7 +64,7 @@ def _ontology_terms() -> list[dict]:
     found = {}
     for row in rows:
         name = shorten(row["term"])
-        if name != row["term"]:
+        if name is not None:
             found.setdefault(name, {"name": name, "iri": row["term"], "kind": TERM_KINDS[shorten(row["kind"])],
                                     "label": row["label"] or ""})
     return sorted(found.values(), key=lambda term: term["name"])
