@@ -43,8 +43,12 @@ def test_query_page_loads_the_bundle_when_built_and_the_plain_editor_otherwise(c
     monkeypatch.setattr(editor, "BUNDLE_DIR", tmp_path)
     rich = client.get("/").get_data(as_text=True)
     assert '<script type="module" src="/static/editor/editor.js?v=' in rich and "The plain editor" not in rich
-    with client.get("/static/editor/editor.js") as script:
-        assert script.get_data(as_text=True) == "export {};"
+    script = client.get("/static/editor/editor.js")
+    assert script.get_data(as_text=True) == "export {};" and script.mimetype in ("text/javascript", "application/javascript")
+    assert client.get("/static/editor/../ui.py").status_code == 404
+    assert client.get("/static/editor/missing.js").status_code == 404
+    (tmp_path / "editor.js").write_text("export const big = " + repr("x" * 5000) + ";", encoding="utf-8")
+    assert client.get("/static/editor/editor.js", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
 
     monkeypatch.setattr(editor, "BUNDLE_DIR", tmp_path / "absent")
     plain = client.get("/").get_data(as_text=True)

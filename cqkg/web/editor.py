@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, jsonify, request, send_from_directory
-from werkzeug.exceptions import BadRequest
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.security import safe_join
 
 from cqkg.namespaces import BASE, PREFIXES, shorten
 from cqkg.web.search import knowledge_graph, local_path, search_index
@@ -41,8 +43,13 @@ def bundle_version() -> str | None:
 
 @blueprint.get("/static/editor/<path:filename>")
 def bundle(filename: str):
-    """A file of the editor's bundle."""
-    return send_from_directory(BUNDLE_DIR, filename, max_age=3600)
+    """A file of the editor's bundle, read whole so that the compression after the route gzips it."""
+    path = safe_join(str(BUNDLE_DIR), filename)
+    if path is None or not Path(path).is_file():
+        raise NotFound(f"no file {filename[:100]!r} in the editor's bundle")
+    response = Response(Path(path).read_bytes(), mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream")
+    response.cache_control.public, response.cache_control.max_age = True, 3600  # the page links it with ?v=<mtime>
+    return response
 
 
 @blueprint.get("/editor/terms")
