@@ -219,7 +219,7 @@ def test_validation_as_a_page_and_as_rdf(client, kg):
 def released(build_dir, tmp_path_factory):
     """The app serving a release of the session's build (N-Quads and Turtle dumps, VoID, CSV tables)."""
     from cqkg.query.engines import make_engine
-    from cqkg.query.pool import InlinePool
+    from cqkg.query.executor import InlinePool
     from cqkg.release.folder import release
     from cqkg.settings import Settings
     from cqkg.web import create_app

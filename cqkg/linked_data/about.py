@@ -55,7 +55,7 @@ class About:
     def metadata(self) -> dict[str, str]:
         """The data set's title, description, version, issue date, licence, publisher, creator and citation (English)."""
         found: dict[str, str] = {}
-        wanted = {term(curie): name for name, curie in METADATA.items()}
+        wanted = {term(prefixed): name for name, prefixed in METADATA.items()}
         for quad in self.kg.store.quads_for_pattern(ox.NamedNode(DATASET), None, None, ox.NamedNode(CURATED_GRAPH)):
             name = wanted.get(quad.predicate.value)
             language = getattr(quad.object, "language", None)

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from cqkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, term
+from cqkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, RDFS_LABEL, term
 from cqkg.linked_data.resolve import Kind, kind_of
 from cqkg.release.void import DOWNLOADS
 from cqkg.store import KnowledgeGraph
@@ -38,8 +38,8 @@ CONTEXT_LIMIT = 5000
 #: The dump holding every graph whole, named in the description of a graph too large to list.
 FULL_DUMP = "cqkg-all.nq"
 #: What the context gives for each IRI a description mentions, and for the graphs its facts come from.
-LABEL_PROPERTIES = (term("rdfs:label"),)
-SOURCE_PROPERTIES = (term("rdfs:label"), term("schema:text"), term("cq:sentenceNumber"), term("dcterms:source"),
+LABEL_PROPERTIES = (RDFS_LABEL,)
+SOURCE_PROPERTIES = (RDFS_LABEL, term("schema:text"), term("cq:sentenceNumber"), term("dcterms:source"),
                      term("prov:generatedAtTime"))
 
 

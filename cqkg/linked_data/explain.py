@@ -17,10 +17,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from cqkg.linked_data.vocabulary import Vocabulary
-from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, term
+from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE, term
 from cqkg.store import KnowledgeGraph
 
-RDF_TYPE = term("rdf:type")
 HIERARCHY_AXIOMS = (term("rdfs:subClassOf"), term("rdfs:subPropertyOf"))
 SCHEMA_PREDICATES = HIERARCHY_AXIOMS + (term("rdfs:domain"), term("rdfs:range"))
 EXPLANATIONS_PER_FACT = 2

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from cqkg.linked_data.describe import Statement
-from cqkg.namespaces import REGISTRIES, term
+from cqkg.namespaces import OWL_SAME_AS, REGISTRIES, SKOS_CLOSE_MATCH, SKOS_EXACT_MATCH, term
 
-MATCHES = (term("owl:sameAs"), term("skos:exactMatch"), term("skos:closeMatch"))
+MATCHES = (OWL_SAME_AS, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH)
 REGISTRY_NAMES = {"wikidata": "Wikidata", "ror": "ROR", "geonames": "GeoNames"}
 #: How a registry's entity IRI becomes the page people read.
 PAGES = {"wikidata": lambda local: f"https://www.wikidata.org/wiki/{local}",

@@ -19,10 +19,10 @@ from cqkg.linked_data.identifiers import identifiers
 from cqkg.linked_data.resolve import Kind, exists, local_path
 from cqkg.linked_data.view import Fact, Viewer, href
 from cqkg.linked_data.vocabulary import Labels, Vocabulary
-from cqkg.namespaces import DEF, curie, term
+from cqkg.namespaces import DEF, RDF_TYPE, shorten, term
 from cqkg.store import KnowledgeGraph
 
-RDF_TYPE, DEFINITION, TEXT = term("rdf:type"), term("skos:definition"), term("schema:text")
+DEFINITION, TEXT = term("skos:definition"), term("schema:text")
 CLASS_TYPES = {term("owl:Class"), term("rdfs:Class")}
 #: Links to an entity shown per property on its page (the RDF description has them all, up to its bound).
 INCOMING_PER_PROPERTY = 50
@@ -61,7 +61,7 @@ class LinkedData:
         explanations = self.explainer.explain(iri, [(s.predicate, s.object) for s in statements if s.inferred])
         types = sorted((s for s in statements if s.predicate.value == RDF_TYPE), key=lambda s: (s.inferred, str(s.object)))
         model = {
-            "iri": iri, "kind": description.kind.value, "curie": curie(iri),
+            "iri": iri, "kind": description.kind.value, "curie": shorten(iri),
             "labels": labels.of(iri), "working_translation": labels.is_working_translation(iri),
             "definition": _by_language(s.object for s in statements if s.predicate.value == DEFINITION),
             "text": next((s.object.value for s in statements if s.predicate.value == TEXT), None),
@@ -121,7 +121,7 @@ def _to_class_page(fact: Fact) -> Fact:
 
 def class_path(iri: str) -> str:
     """The server path of the instance listing of class ``iri``: ``/classes/cq:District``."""
-    return "/classes/" + (curie(iri) or iri)
+    return "/classes/" + (shorten(iri) or iri)
 
 
 def _incoming(description: Description) -> list:

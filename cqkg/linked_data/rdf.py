@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from cqkg.formats import GRAPH_FORMATS, media_type
 from cqkg.linked_data.describe import Description, Statement, graph_order
-from cqkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, curie
-from cqkg.release.dumps import FORMATS
+from cqkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, RDFS_LABEL, XSD, shorten
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,9 @@ class RdfRepresentation:
     keeps_graphs: bool
 
 
-#: The dumps' formats, in the order offered; JSON-LD keeps the graphs here (it can, and a description needs them).
-REPRESENTATIONS = tuple(
-    RdfRepresentation(f.extension, f.media_type, f.rdf_format, f.quads or f.extension == "jsonld")
-    for f in sorted(FORMATS, key=lambda f: ("ttl", "nt", "jsonld", "rdf", "trig", "nq").index(f.extension)))
+#: The graph formats cqkg offers, in their order; those that can carry named graphs keep them here
+#: (JSON-LD included: a description needs them, unlike the dumps' default graph).
+REPRESENTATIONS = tuple(RdfRepresentation(f.file_extension, media_type(f), f, f.supports_datasets) for f in GRAPH_FORMATS)
 BY_MEDIA_TYPE = {r.media_type: r for r in REPRESENTATIONS}
 SECTION_NOTES = {
     GRAPH + "curated": "curated: facts from beyond the source, each subject citing its authority (dcterms:source)",
@@ -69,7 +68,7 @@ def _sections(statements: list[Statement], description: Description) -> list[tup
             seen.add(triple)
             by_graph.setdefault(statement.graphs[0], []).append(triple)
     labels = {s.subject.value: s.object.value for s in description.context
-              if s.predicate.value == PREFIXES["rdfs"] + "label" and getattr(s.object, "language", None) == "en"}
+              if s.predicate.value == RDFS_LABEL and getattr(s.object, "language", None) == "en"}
     sections = [(_title(graph, labels), sorted(triples, key=_triple_key))
                 for graph, triples in sorted(by_graph.items(), key=lambda item: graph_order(item[0]))]
     if description.figures:
@@ -93,12 +92,12 @@ def _used_prefixes(items) -> dict[str, str]:
     for item in items:
         for node in (item.subject, item.predicate, item.object, getattr(item, "graph_name", None)):
             if isinstance(node, ox.NamedNode):
-                name = curie(node.value)
+                name = shorten(node.value)
                 if name:
                     prefix = name.split(":", 1)[0]
                     used[prefix] = PREFIXES[prefix]
-            elif isinstance(node, ox.Literal) and node.datatype.value.startswith(PREFIXES["xsd"]):
-                used["xsd"] = PREFIXES["xsd"]
+            elif isinstance(node, ox.Literal) and node.datatype.value.startswith(XSD):
+                used["xsd"] = XSD
     return dict(sorted(used.items()))
 
 

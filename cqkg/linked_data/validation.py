@@ -10,16 +10,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cqkg.build.validate import Finding, Report
-from cqkg.namespaces import PREFIXES, term
+from cqkg.namespaces import PREFIXES, RDF_TYPE, term
 
 SH = PREFIXES["sh"]
-RDF_TYPE = ox.NamedNode(term("rdf:type"))
+TYPE = ox.NamedNode(RDF_TYPE)
 
 
 def report_triples(report: Report) -> list[ox.Triple]:
     """The SHACL validation report of ``report``: the report node, then one result per finding."""
     node = ox.BlankNode("report")
-    triples = [ox.Triple(node, RDF_TYPE, _sh("ValidationReport")),
+    triples = [ox.Triple(node, TYPE, _sh("ValidationReport")),
                ox.Triple(node, _sh("conforms"), ox.Literal("true" if report.conforms else "false",
                                                            datatype=ox.NamedNode(term("xsd:boolean"))))]
     for index, finding in enumerate(report.findings, start=1):
@@ -29,7 +29,7 @@ def report_triples(report: Report) -> list[ox.Triple]:
 
 
 def _result(result: ox.BlankNode, finding: Finding) -> list[ox.Triple]:
-    triples = [ox.Triple(result, RDF_TYPE, _sh("ValidationResult")),
+    triples = [ox.Triple(result, TYPE, _sh("ValidationResult")),
                ox.Triple(result, _sh("focusNode"), _node(finding.focus)),
                ox.Triple(result, _sh("resultSeverity"), _sh(finding.severity)),
                ox.Triple(result, _sh("resultMessage"), ox.Literal(finding.message))]

@@ -18,11 +18,12 @@ from cqkg.linked_data.describe import Description, Statement
 from cqkg.linked_data.explain import Explanation
 from cqkg.linked_data.resolve import Kind, kind_of, local_path
 from cqkg.linked_data.vocabulary import Labels
-from cqkg.namespaces import ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, SOURCE_GRAPH, curie, term
+from cqkg.namespaces import (ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, RDF_LANGSTRING,
+                             RDFS_LABEL, SOURCE_GRAPH, XSD_STRING, shorten, term)
 
-LABEL, TEXT, SOURCE = term("rdfs:label"), term("schema:text"), term("dcterms:source")
+LABEL, TEXT, SOURCE = RDFS_LABEL, term("schema:text"), term("dcterms:source")
 SENTENCE_NUMBER = term("cq:sentenceNumber")
-PLAIN = (term("xsd:string"), term("rdf:langString"))
+PLAIN = (XSD_STRING, RDF_LANGSTRING)
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,12 @@ class Viewer:
     def _value(self, node) -> Value:
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value
-            shown = None if node.language or datatype in PLAIN else (curie(datatype) or datatype)
+            shown = None if node.language or datatype in PLAIN else (shorten(datatype) or datatype)
             return Value(node.value, lang=node.language or None, datatype=shown)
         if isinstance(node, ox.BlankNode):
             return Value("_:" + node.value)
         labels = self.label_of(node.value)
-        return Value(labels.get("en") or labels.get("zh") or curie(node.value) or node.value, href=href(node.value),
+        return Value(labels.get("en") or labels.get("zh") or shorten(node.value) or node.value, href=href(node.value),
                      iri=node.value, text_zh=labels.get("zh") if labels.get("en") else None)
 
     def label_of(self, iri: str) -> dict[str, str]:
@@ -120,7 +121,7 @@ class Viewer:
             return Source("sentence", graph, href(graph), self.label_of(graph).get("en") or graph,
                           self.labels.first(graph, TEXT), self.labels.first(graph, SENTENCE_NUMBER))
         if graph.startswith(LINKS_GRAPHS):
-            return Source("links", graph, href(graph), self.label_of(graph).get("en") or curie(graph) or graph)
+            return Source("links", graph, href(graph), self.label_of(graph).get("en") or shorten(graph) or graph)
         kinds = {CURATED_GRAPH: ("curated", "curated"), SOURCE_GRAPH: ("source", "source document model"),
                  ONTOLOGY_GRAPH: ("ontology", "ontology"), ASSERTED_GRAPH: ("derived", "derived by the build"),
                  INFERRED_GRAPH: ("inferred", "inferred by OWL 2 RL")}

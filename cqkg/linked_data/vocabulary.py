@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cqkg.namespaces import CQ, ONTOLOGY_GRAPH, curie, term
+from cqkg.namespaces import CQ, ONTOLOGY_GRAPH, RDFS_LABEL, shorten
 from cqkg.store import KnowledgeGraph
 
-RDFS_LABEL = ox.NamedNode(term("rdfs:label"))
+LABEL = ox.NamedNode(RDFS_LABEL)
 LABEL_STATUS = ox.NamedNode(str(CQ.labelStatus))
 WORKING = ox.NamedNode(str(CQ.WorkingTranslation))
 
@@ -85,7 +85,7 @@ class Labels:
         """{"en": …, "zh": …} for ``iri`` (either may be missing; the first label of each language)."""
         if iri not in self.seen:
             found: dict[str, str] = {}
-            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), RDFS_LABEL, None, ox.DefaultGraph()):
+            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), LABEL, None, ox.DefaultGraph()):
                 language = (quad.object.language or "").split("-")[0] if isinstance(quad.object, ox.Literal) else ""
                 if language in ("en", "zh") and language not in found:
                     found[language] = quad.object.value
@@ -95,7 +95,7 @@ class Labels:
     def name(self, iri: str) -> str:
         """A readable name: the English label, else the Chinese one, else the prefixed name, else the IRI."""
         labels = self.of(iri)
-        return labels.get("en") or labels.get("zh") or curie(iri) or iri
+        return labels.get("en") or labels.get("zh") or shorten(iri) or iri
 
     def first(self, iri: str, predicate: str) -> str | None:
         """The first value of ``predicate`` for ``iri`` (e.g. a sentence's text), or None."""

@@ -17,7 +17,7 @@ from cqkg.linked_data.about import About
 from cqkg.linked_data.pages import class_path
 from cqkg.linked_data.rdf import BY_MEDIA_TYPE, REPRESENTATIONS
 from cqkg.linked_data.validation import report_triples
-from cqkg.namespaces import REGISTRIES, curie
+from cqkg.namespaces import REGISTRIES, shorten
 from cqkg.web.negotiation import HTML, choose
 from cqkg.web.resources import linked_data
 
@@ -55,7 +55,7 @@ def about():
         labels = {iri: state.labels(iri) for iri in figures["entities_per_class"]}
         response = Response(render_template(
             "ld/about.html", figures=figures, metadata=about.metadata(), files=about.release_files(_dist()),
-            labels=labels, class_path=class_path, curie=curie, manifest=kg.manifest,
+            labels=labels, class_path=class_path, curie=shorten, manifest=kg.manifest,
             linked={name: _linked(kg, prefix) for name, (prefix, _registry) in REGISTRIES.items()}), mimetype=HTML)
     response.vary.add("Accept")
     return response

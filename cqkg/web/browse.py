@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from cqkg.linked_data import classes as listing
 from cqkg.linked_data.pages import class_path
 from cqkg.linked_data.view import href
-from cqkg.namespaces import PREFIXES, curie, term
+from cqkg.namespaces import PREFIXES, shorten, term
 from cqkg.web.negotiation import HTML
 from cqkg.web.resources import linked_data
 
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
 def classes():
     """Every class that has instances, with their number (subclasses included), cqkg's own classes first."""
     state = linked_data()
-    rows = [{"iri": iri, "count": n, "labels": state.labels(iri), "href": class_path(iri), "curie": curie(iri)}
+    rows = [{"iri": iri, "count": n, "labels": state.labels(iri), "href": class_path(iri), "curie": shorten(iri)}
             for iri, n in listing.all_class_counts(state.kg).items()]
     rows.sort(key=lambda r: (not (r["curie"] or "").startswith("cq:"), -r["count"], r["curie"] or r["iri"]))
     return Response(render_template("ld/classes.html", rows=rows), mimetype=HTML)
@@ -49,8 +49,8 @@ def instances(name: str):
     counts = listing.instance_counts(state.kg, subclasses)
     return Response(render_template(
         "ld/class.html", iri=iri, name=name, labels=state.labels(iri), total=total, rows=rows, page=page, size=size,
-        more=more, href=href, labels_of=state.labels, class_path=class_path, curie=curie,
-        subclasses=[{"iri": c, "labels": state.labels(c), "count": counts.get(c, 0), "href": class_path(c), "curie": curie(c)}
+        more=more, href=href, labels_of=state.labels, class_path=class_path, curie=shorten,
+        subclasses=[{"iri": c, "labels": state.labels(c), "count": counts.get(c, 0), "href": class_path(c), "curie": shorten(c)}
                     for c in subclasses]), mimetype=HTML)
 
 
