@@ -126,9 +126,20 @@ def shorten(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
     The local part must be a valid Turtle/SPARQL local name for the result to be read
     back; callers writing RDF let pyoxigraph's serialiser decide instead.
     """
+    if prefixes is PREFIXES:
+        # Every namespace of PREFIXES ends in "/" or "#", so when the IRI up to its last "/" or "#" is one
+        # of them, it is the longest that covers the IRI: one lookup instead of a scan (an entity page
+        # shortens hundreds of IRIs; the scan took 20 µs each).
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        name = _PREFIX_OF_NAMESPACE.get(iri[:cut])
+        if name is not None:
+            return f"{name}:{iri[cut:]}"
     best = max((item for item in prefixes.items() if iri.startswith(item[1])), key=lambda item: len(item[1]),
                default=None)
     return None if best is None else f"{best[0]}:{iri[len(best[1]):]}"
+
+
+_PREFIX_OF_NAMESPACE = {namespace: name for name, namespace in PREFIXES.items()}
 
 
 def turtle_prefixes(names) -> list[str]:

@@ -218,3 +218,13 @@ def _links(header: str) -> list[dict]:
 def test_head_answers_without_a_body(client):
     response = client.head("/id/org/cigit", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.data == b""
+
+
+def test_shorten_takes_the_longest_namespace(minted):
+    """shorten's one-lookup path answers as the scan over every prefix does (the longest namespace wins)."""
+    from cqkg.namespaces import PREFIXES, shorten
+    samples = minted + ["https://schema.org/foo/bar", "http://www.w3.org/2000/01/rdf-schema#label", "http://example.org/x"]
+    for iri in samples:
+        covering = [item for item in PREFIXES.items() if iri.startswith(item[1])]
+        name, namespace = max(covering, key=lambda item: len(item[1])) if covering else (None, None)
+        assert shorten(iri) == (f"{name}:{iri[len(namespace):]}" if name else None), iri
