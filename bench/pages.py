@@ -12,6 +12,7 @@ they could have had, is off.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import urllib.request
 from datetime import datetime, timezone
@@ -64,7 +65,8 @@ def report(results: dict[str, Measurement], args) -> str:
     lines = [SECTION, "",
              f"One run of `python -m bench.pages` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}: "
              f"the default configuration with the response cache off, wrk {args.connections} connections, "
-             f"{args.seconds} s per row, after a warm-up.", "",
+             f"{args.seconds} s per row, after a warm-up. The machine's load average when it started: "
+             f"{args.load:.1f} on {os.cpu_count()} cores (other work shares them).", "",
              "| page | req/s | p50 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {name} | {m.requests_per_s:.0f} | {m.p50_ms:.2f} | {m.p99_ms:.2f} | {m.errors} |" for name, m in results.items()]
     lines += [""] + [f"- {'✅' if ok else '❌'} {text}" for ok, text in targets(results)]
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
+    args.load = os.getloadavg()[0]
     wrk_path()
     settings = Settings.from_env()
     ensure_built(settings.root, settings.build_dir, log=print)
