@@ -64,6 +64,7 @@ bench: install          ## benchmarks (not part of make test): writes docs/bench
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.link
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf build dist .pytest_cache cqkg/web/static/dist
