@@ -36,9 +36,9 @@ from cqkg.namespaces import CURATED_GRAPH, DEF, PREFIXES, SOURCE_GRAPH
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = "https://example.org/synthetic/"
 #: Prefixes of the generated files (those of the data files they imitate).
-USED_PREFIXES = ("cq", "cqcluster", "cqds", "cqfield", "cqgeom", "cqind", "cqobs", "cqorg", "cqplace", "cqscheme",
-                 "cqsrc", "cqstat", "dcterms", "geo", "org", "qb", "rdfs", "schema", "sdmx-dimension",
-                 "sdmx-measure", "skos", "xsd")
+USED_PREFIXES = ("cq", "cqcluster", "cqdataset", "cqfield", "cqgeometry", "cqindustry", "cqobservation", "cqorg",
+                 "cqplace", "cqscheme", "cqsource", "cqindicator", "dcterms", "geo", "org", "qb", "rdfs", "schema",
+                 "sdmx-dimension", "sdmx-measure", "skos", "xsd")
 HEADER = "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in USED_PREFIXES)
 ORG_CLASSES = """SELECT DISTINCT ?class WHERE { ?class rdfs:subClassOf* cq:Organisation } ORDER BY ?class"""
 BLOCKS_PER_DISTRICT, BLOCKS_PER_FIELD, BLOCKS_PER_SECTION = 40, 25, 500
@@ -153,14 +153,14 @@ class World:
     def reference(self, sha256: str, length: int) -> list[Statement]:
         """The reference statements: source document, sections, places, schemes, concepts, data set."""
         curated = [("cq:curated", "true"), ("dcterms:source", f"<{SOURCE}reference>")]
-        out = [Statement(f"<{SOURCE_GRAPH}>", "cqsrc:synth", [
+        out = [Statement(f"<{SOURCE_GRAPH}>", "cqsource:synth", [
             ("a", "cq:SourceDocument"), *_labels("Synthetic outline", "合成概况"),
             ("dcterms:title", '"Synthetic outline"@en'), ("schema:sha256", f'"{sha256}"'),
             ("cq:charStart", "0"), ("cq:charEnd", str(length))])]
         for k in range(1, self.sections + 1):
-            out.append(Statement(f"<{SOURCE_GRAPH}>", f"cqsrc:synth-section-{k}", [
+            out.append(Statement(f"<{SOURCE_GRAPH}>", f"cqsource:synth-section-{k}", [
                 ("a", "cq:Section"), *_labels(f"Synthetic section {k}", f"合成第{k}节"),
-                ("dcterms:title", f'"Synthetic section {k}"@en'), ("dcterms:isPartOf", "cqsrc:synth"),
+                ("dcterms:title", f'"Synthetic section {k}"@en'), ("dcterms:isPartOf", "cqsource:synth"),
                 ("schema:position", str(k))]))
         g = f"<{CURATED_GRAPH}>"
         out.append(Statement(g, "cqplace:synth-municipality", [
@@ -170,8 +170,8 @@ class World:
             out.append(Statement(g, f"cqplace:synth-district-{k}", [
                 ("a", "cq:District"), *_labels(f"Synthetic district {k}", f"合成区{k}"),
                 ("cq:divisionCode", f'"5{k % 100000:05d}"'), ("cq:locatedIn", "cqplace:synth-municipality"),
-                ("geo:hasGeometry", f"cqgeom:synth-district-{k}"), *curated]))
-            out.append(Statement(g, f"cqgeom:synth-district-{k}", [
+                ("geo:hasGeometry", f"cqgeometry:synth-district-{k}"), *curated]))
+            out.append(Statement(g, f"cqgeometry:synth-district-{k}", [
                 ("a", "geo:Geometry"), *_labels(f"Synthetic district {k} (centroid)", f"合成区{k}（几何中心）"),
                 ("geo:asWKT", f'"POINT({106 + k % 100 / 100:.2f} {29 + k % 90 / 100:.2f})"^^geo:wktLiteral'),
                 *curated]))
@@ -181,7 +181,7 @@ class World:
                 ("a", "cq:Country"), *_labels(f"Synthetic country {k}", f"合成国家{k}"),
                 ("skos:notation", f'"{code}"'), *curated]))
         out += self._schemes(g, curated)
-        out.append(Statement(g, "cqds:synth-statistics", [
+        out.append(Statement(g, "cqdataset:synth-statistics", [
             ("a", "qb:DataSet"), *_labels("Synthetic statistics", "合成统计"), *curated]))
         return out
 
@@ -189,8 +189,8 @@ class World:
         out = []
         for scheme, concept, count, english, chinese in (
                 ("fields", "cqfield:synth-field", self.fields, "research field", "研究领域"),
-                ("industries", "cqind:synth-industry", self.industries, "industry", "产业"),
-                ("indicators", "cqstat:synth-indicator", self.indicators, "indicator", "指标")):
+                ("industries", "cqindustry:synth-industry", self.industries, "industry", "产业"),
+                ("indicators", "cqindicator:synth-indicator", self.indicators, "indicator", "指标")):
             out.append(Statement(g, f"cqscheme:synth-{scheme}", [
                 ("a", "skos:ConceptScheme"), *_labels(f"Synthetic {scheme}", f"合成{chinese}"), *curated]))
             kind = {"fields": "cq:ResearchField", "industries": "cq:Industry", "indicators": "cq:Indicator"}[scheme]
@@ -208,14 +208,14 @@ class World:
 
     def block(self, i: int, offset: int, text: str) -> Block:
         """The statements of block ``i``, whose sentence starts at ``offset`` in the source text."""
-        sentence = f"cqsrc:synth-s{i}"
-        section = f"cqsrc:synth-section-{(i - 1) // BLOCKS_PER_SECTION + 1}"
+        sentence = f"cqsource:synth-s{i}"
+        section = f"cqsource:synth-section-{(i - 1) // BLOCKS_PER_SECTION + 1}"
         block = Block([Statement(f"<{SOURCE_GRAPH}>", sentence, [
             ("a", "cq:Sentence"), *_labels(f"Sentence {i} of the synthetic outline", f"合成概况第{i}句"),
             ("schema:text", f'"{text}"@en'), ("dcterms:isPartOf", section), ("cq:sentenceNumber", str(i)),
             ("schema:position", str(i)), ("cq:charStart", str(offset)), ("cq:charEnd", str(offset + len(text)))])])
         block.statements.append(Statement(sentence, self.org(i), self._org_pairs(i)))
-        block.statements.append(Statement(sentence, f"cqobs:synth-{i}", self._observation_pairs(i)))
+        block.statements.append(Statement(sentence, f"cqobservation:synth-{i}", self._observation_pairs(i)))
         if i % 3 == 0:
             block.statements.append(Statement(f"<{CURATED_GRAPH}>", self.org(i), [
                 ("skos:altLabel", f'"SYN-{i}"@en'), ("cq:foundingYear", f'"{1950 + i % 70}"^^xsd:gYear'),
@@ -261,8 +261,8 @@ class World:
     def _observation_pairs(self, i: int) -> list[tuple[str, str]]:
         unit, value = (("cq:Count", str(i * 7 % 5000)) if i % 2 else ("cq:Percent", f"{i * 13 % 1000 / 10:.1f}"))
         return [("a", "qb:Observation"), *_labels(f"Synthetic figure {i}", f"合成数据{i}"),
-                ("qb:dataSet", "cqds:synth-statistics"),
-                ("cq:indicator", f"cqstat:synth-indicator-{i % self.indicators + 1}"),
+                ("qb:dataSet", "cqdataset:synth-statistics"),
+                ("cq:indicator", f"cqindicator:synth-indicator-{i % self.indicators + 1}"),
                 ("sdmx-dimension:refArea", self.district(i)),
                 ("sdmx-dimension:refPeriod", f'"{1990 + i % 30}"^^xsd:gYear'), ("sdmx-measure:obsValue", value),
                 ("cq:unit", unit), ("cq:valueBound", "cq:ExactValue"), ("cq:periodBasis", "cq:StatedPeriod")]

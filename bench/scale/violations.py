@@ -39,7 +39,7 @@ class Violation:
 
 def break_block(kind: str, block: "Block", world: "World", i: int) -> Violation:
     """Break block ``i`` with a violation of ``kind``; return it."""
-    org, observation, sentence = world.org(i), f"cqobs:synth-{i}", f"cqsrc:synth-s{i}"
+    org, observation, sentence = world.org(i), f"cqobservation:synth-{i}", f"cqsource:synth-s{i}"
     focus = org
     if kind == "no-english-label":
         focus = _extra_org(block, sentence, f"cqorg:synth-unnamed-{i}", world.district(i), english=False)

@@ -41,6 +41,7 @@ from cqkg.build.parse_cache import CACHE, digests, parse_inputs, prune
 from cqkg.build.progress import Progress, checkpoint
 from cqkg.build.provenance import check_graph_names, check_names, entity_provenance
 from cqkg.build.reason import materialise
+from cqkg.build.report import write_report
 from cqkg.build.validate import Report, validate
 from cqkg.errors import ValidationFailed
 
@@ -136,6 +137,7 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
     finally:
         outputs.close()
     timings = dict(progress.timings, total_s=round(time.perf_counter() - started, 3))
+    write_report(build_dir, stamp, report)
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
         "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,

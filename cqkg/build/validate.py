@@ -14,7 +14,7 @@ import pyshacl
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import shorten
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -97,8 +97,4 @@ def _finding(results: Graph, node, defined_in) -> Finding:
 
 
 def _short(path) -> str:
-    text = str(path)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return f"<{text}>"
+    return shorten(str(path)) or f"<{path}>"
