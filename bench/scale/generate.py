@@ -171,8 +171,9 @@ class World:
                 ("a", "cq:District"), *_labels(f"Synthetic district {k}", f"合成区{k}"),
                 ("cq:divisionCode", f'"5{k % 100000:05d}"'), ("cq:locatedIn", "cqplace:synth-municipality"),
                 ("geo:hasGeometry", f"cqgeometry:synth-district-{k}"), *curated]))
+            centroid = _labels(f"Synthetic district {k} (centroid)", f"合成区{k}（几何中心）")
             out.append(Statement(g, f"cqgeometry:synth-district-{k}", [
-                ("a", "geo:Geometry"), *_labels(f"Synthetic district {k} (centroid)", f"合成区{k}（几何中心）"),
+                ("a", "geo:Geometry"), *centroid,
                 ("geo:asWKT", f'"POINT({106 + k % 100 / 100:.2f} {29 + k % 90 / 100:.2f})"^^geo:wktLiteral'),
                 *curated]))
         for k in range(1, self.countries + 1):

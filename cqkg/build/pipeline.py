@@ -111,17 +111,8 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
                   f"{len(store)} stated triples and quads")
     outputs = Outputs(build_dir, parsed, previous=not force and _has_previous(build_dir))
     try:
-        outputs.start()
-        with progress.step("validate") as step:
-            shapes = next(p for p in parsed if p.kind == "shapes").quads()
-            report = _validate(store, shapes, dataset.defined_in(parsed))
-            counts = report.counts()
-            step.done(f"{counts['Violation']} violations, {counts['Warning']} warnings")
-        if not report.conforms:
-            error = ValidationFailed(f"data violates the shapes ({counts['Violation']} violations); "
-                                     "run `cqkg validate`")
-            error.report = report
-            raise error
+        outputs.start()  # the data graphs load into the new store while the next steps run
+        report = _validated(store, parsed, progress)
         with progress.step("reason") as step:
             inferred = materialise(store)
             dataset.add_inferred(store, inferred)
@@ -132,21 +123,35 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
             step.advance()
             graph_counts = outputs.finish()
             step.advance()
-            default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
-            step.done(f"{sum(graph_counts.values()) + default_triples} quads")
+            step.done(f"{sum(graph_counts.values())} quads")
     finally:
         outputs.close()
+    default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
     timings = dict(progress.timings, total_s=round(time.perf_counter() - started, 3))
     write_report(build_dir, stamp, report)
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
         "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,
-        "validation": counts, "timings": timings, "parsed_files": reparsed, "canonical": True,
+        "validation": report.counts(), "timings": timings, "parsed_files": reparsed, "canonical": True,
     }, checkpoint)
     prune(build_dir / CACHE, parsed)
     progress.log(f"built {manifest['quads']} quads in {len(graph_counts)} graphs into {build_dir} "
                  f"({timings['total_s']} s)")
     return BuildResult(cached=False, manifest=manifest, report=report)
+
+
+def _validated(store: ox.Store, parsed, progress: Progress) -> Report:
+    """The validation step; raises ValidationFailed (carrying the report) when the data violates a shape."""
+    with progress.step("validate") as step:
+        shapes = next(p for p in parsed if p.kind == "shapes").quads()
+        report = _validate(store, shapes, dataset.defined_in(parsed))
+        counts = report.counts()
+        step.done(f"{counts['Violation']} violations, {counts['Warning']} warnings")
+    if not report.conforms:
+        error = ValidationFailed(f"data violates the shapes ({counts['Violation']} violations); run `cqkg validate`")
+        error.report = report
+        raise error
+    return report
 
 
 def _has_previous(build_dir: Path) -> bool:
