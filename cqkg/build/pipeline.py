@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from cqkg import __version__
 from cqkg.build import dataset
 from cqkg.build import folder as buildfolder
-from cqkg.build.load import input_files, load_inputs, to_graph, to_rdflib
+from cqkg.build.load import Inputs, input_files, load_inputs, to_graph, to_rdflib
 from cqkg.build.manifest import DEFAULT_GRAPH_KEY, read_manifest
 from cqkg.build.outputs import Outputs
 from cqkg.build.parse_cache import CACHE, digests, parse_inputs, prune
@@ -189,8 +189,12 @@ def validate_inputs(root: Path) -> Report:
     """Load the inputs below ``root`` and validate them; return the report (no build is written)."""
     inputs = load_inputs(Path(root))
     check_graph_names(inputs.data)
+    return validate(asserted_graph(inputs), to_graph(inputs.shapes), to_graph(inputs.ontology), inputs.defined_in)
+
+
+def asserted_graph(inputs: Inputs):
+    """Return the asserted data as an rdflib Graph: every data triple plus the derived entity provenance."""
     asserted = to_graph(inputs.data)
     for triple in entity_provenance(inputs.data):
         asserted.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return validate(asserted, to_graph(inputs.shapes), to_graph(inputs.ontology), inputs.defined_in)
-
+    return asserted
