@@ -152,7 +152,7 @@ def materialise(store: ox.Store) -> list[ox.Triple]:
     trivial = {t for t in derived if _is_trivial(t)} | _equal_to_stated(store, derived)
     for triple in trivial:
         store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
-    return sorted(derived - trivial, key=str)
+    return list(derived - trivial)
 
 
 def _is_trivial(triple: ox.Triple) -> bool:
