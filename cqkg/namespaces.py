@@ -116,3 +116,9 @@ def is_sentence_graph(iri: str) -> bool:
 
 
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
+
+
+# -- scale-validate: the validation engine's scratch graph --
+#: Graph of the in-memory validation store marking the focus nodes of an incremental
+#: validation (never written to a build).
+VALIDATION_FOCUS_GRAPH = GRAPH + "validation-focus"
