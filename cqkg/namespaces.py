@@ -119,6 +119,9 @@ _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
 
 
 # -- scale-validate: the validation engine's scratch graph --
-#: Graph of the in-memory validation store marking the focus nodes of an incremental
-#: validation (never written to a build).
-VALIDATION_FOCUS_GRAPH = GRAPH + "validation-focus"
+#: Graph of the in-memory validation store (never written to a build) where the
+#: engine notes each node's classes, each shape's focus nodes and the nodes an edit touched.
+VALIDATION_GRAPH = GRAPH + "validation"
+VALIDATION_INSTANCE_OF = VALIDATION_GRAPH + "#instanceOf"
+VALIDATION_FOCUS_OF = VALIDATION_GRAPH + "#focusOf"
+VALIDATION_TOUCHED = VALIDATION_GRAPH + "#touched"

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cqkg.build.shacl_shapes import Shape, Unsupported
-from cqkg.build.shacl_sparql import Check, compile_checks
-from cqkg.namespaces import VALIDATION_FOCUS_GRAPH
+from cqkg.build.shacl_shapes import Shape
+from cqkg.build.shacl_sparql import Check, compile_shapes
+from cqkg.namespaces import VALIDATION_GRAPH, VALIDATION_TOUCHED
 
 
 @dataclass(frozen=True)
@@ -42,25 +42,23 @@ def data_store(triples) -> ox.Store:
     return store
 
 
-def run_shapes(store: ox.Store, shapes: list[Shape], focus: list | None = None) -> tuple[list[Result], list]:
+def run_shapes(store: ox.Store, shapes: list[Shape], touched: set | None = None) -> tuple[list[Result], list]:
     """Validate ``store`` against ``shapes``; return (results, nodes of the shapes that could not be compiled).
 
-    ``focus`` (pyoxigraph terms) restricts the core constraints to those focus nodes;
+    ``touched`` (pyoxigraph terms) restricts the core constraints to those focus nodes;
     SPARQL-based constraints always run for every focus node, as their queries may reach anywhere.
     """
-    if focus is not None:
-        mark = ox.NamedNode(VALIDATION_FOCUS_GRAPH)
-        store.bulk_extend(ox.Quad(node, mark, mark, mark) for node in focus)
-    results, left = [], []
-    for shape in shapes:
-        try:
-            checks = compile_checks(shape, restricted=focus is not None)
-        except Unsupported:
-            left.append(shape.node)
-            continue
-        for check in checks:
-            results += _results(store, check)
-    return results, left
+    plan = compile_shapes(shapes, restricted=touched is not None)
+    store.remove_graph(ox.NamedNode(VALIDATION_GRAPH))  # the scratch graph of an earlier run, if any
+    if touched is not None:
+        mark = ox.NamedNode(VALIDATION_TOUCHED)
+        store.bulk_extend(ox.Quad(mark, mark, node, ox.NamedNode(VALIDATION_GRAPH)) for node in touched)
+    for update in plan.updates:
+        store.update(update)
+    results = []
+    for check in plan.checks:
+        results += _results(store, check)
+    return results, plan.left
 
 
 def _results(store: ox.Store, check: Check) -> list[Result]:
