@@ -155,3 +155,145 @@ def test_violation_variant_gives_pyshacls_results_and_the_known_violations(shipp
     results = assert_same_results(as_graph(broken, ontology), shipped["shapes"])
     before = engine_results(as_graph(base, ontology), shipped["shapes"])
     assert kinds(results) - kinds(before) == expected
+
+
+# -- components and targets ontology/shapes.ttl does not use -------------------------------------------------
+
+MORE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:severity sh:Info ;
+  sh:property [ sh:path ex:name ; sh:uniqueLang true ; sh:languageIn ("en" "fr") ; sh:maxLength 5 ] ,
+    [ sh:path ex:size ; sh:minExclusive 0 ; sh:maxExclusive 10 ; sh:datatype xsd:integer ; sh:minCount 2 ] ,
+    [ sh:path ex:part ; sh:node ex:PartShape ; sh:nodeKind sh:BlankNodeOrIRI ] ,
+    [ sh:path ex:colour ; sh:in ("red" "blue") ; sh:hasValue "red" ] ,
+    [ sh:path ex:part ; sh:qualifiedValueShape [ sh:class ex:Part ] ; sh:qualifiedMaxCount 1 ] ,
+    [ sh:path ex:code ; sh:pattern "^ab" ; sh:flags "i" ; sh:deactivated false ] ,
+    [ sh:path ex:ignored ; sh:minCount 1 ; sh:deactivated true ] ;
+  sh:xone ( [ sh:class ex:Red ] [ sh:class ex:Blue ] ) ;
+  sh:not [ sh:class ex:Forbidden ] ;
+  sh:and ( [ sh:nodeKind sh:IRI ] [ sh:pattern "thing" ] ) .
+ex:PartShape a sh:NodeShape ; sh:property [ sh:path ex:weight ; sh:minCount 1 ; sh:maxCount 1 ] .
+ex:Gadget a rdfs:Class , sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "A gadget has a name."@en ] .
+ex:NodeTargetShape a sh:NodeShape ; sh:targetNode ex:absent , ex:t1 ; sh:class ex:Thing .
+ex:ObjectsShape a sh:NodeShape ; sh:targetObjectsOf ex:code ; sh:nodeKind sh:IRI .
+ex:BlankSubjectsShape a sh:NodeShape ; sh:targetSubjectsOf ex:weight ; sh:property [ sh:path ex:weight ; sh:datatype xsd:decimal ] .
+ex:PreboundShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+  sh:sparql [ sh:message "{$this} is not an IRI, says {?why}."@en ;
+              sh:select "SELECT $this ?why WHERE { FILTER(!isIRI($this) || STRENDS(STR($this), \\"t2\\")) BIND(\\"the filter\\" AS ?why) }" ] .
+"""
+MORE_DATA = """
+@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:t1 a ex:Thing , ex:Red ; ex:name "one"@en , "uno"@en , "eins"@de , "far too long"@fr ;
+  ex:size 3 , 12 , "x"^^xsd:integer ; ex:part _:p1 , ex:p2 , "lit" ; ex:colour "red" , "green" ; ex:code "ABc" , "xyz" .
+ex:t2 a ex:Thing , ex:Red , ex:Blue , ex:Forbidden ; ex:size 5.5 ; ex:colour "blue" .
+_:p1 a ex:Part ; ex:weight 1.5 , 2.5 .
+ex:p2 a ex:Part ; ex:weight "heavy" .
+ex:g1 a ex:Gadget .
+ex:thing3 a ex:Thing ; ex:size 1 , 2 ; ex:colour "red" .
+"""
+
+
+def test_other_components_and_targets_give_pyshacls_results():
+    shapes = Graph().parse(data=MORE_SHAPES, format="turtle")
+    data = Graph().parse(data=MORE_DATA, format="turtle")
+    results = assert_same_results(data, shapes)
+    components = {r.component.rsplit("#", 1)[1].removesuffix("ConstraintComponent") for r in results}
+    assert components >= {"UniqueLang", "LanguageIn", "MaxLength", "MinExclusive", "MaxExclusive", "Datatype",
+                          "MinCount", "Node", "NodeKind", "In", "HasValue", "QualifiedMaxCount",
+                          "Pattern", "Xone", "Not", "And", "Class", "SPARQL"}
+    assert "https://example.org/ignored" not in {r.path for r in results}
+
+
+
+# -- what the compiler leaves to pySHACL ----------------------------------------------------------------------
+
+CLOSED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+ex:ClosedShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ;
+  sh:property [ sh:path ex:size ] .
+ex:CompiledShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:size ; sh:maxCount 1 ] .
+"""
+BLANK_EQUALS = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+[] a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:size ; sh:equals ex:colour ] .
+ex:CompiledShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:size ; sh:maxCount 1 ] .
+"""
+
+
+def _keys(findings) -> set:
+    return {(f.severity, f.focus, f.path, f.component, f.shape, f.value) for f in findings}
+
+
+@pytest.mark.parametrize("shapes_text", [CLOSED, BLANK_EQUALS], ids=["iri-shape", "blank-shape"])
+def test_a_shape_the_compiler_does_not_translate_is_checked_by_pyshacl(shapes_text):
+    from cqkg.build.validate import _report
+    shapes = Graph().parse(data=shapes_text, format="turtle")
+    data = Graph().parse(data=MORE_DATA, format="turtle")
+    compiled, left = read_shapes(shapes)
+    assert len(compiled) == 1 and len(left) == 1
+    report = validate(data, shapes, Graph())
+    expected = _report(reference_results(data, shapes), {})
+    assert _keys(report.findings) == _keys(expected.findings)
+    assert {f.component for f in report.findings} >= {"sh:MaxCountConstraintComponent"}
+    assert {f.component for f in report.findings} & {"sh:ClosedConstraintComponent", "sh:EqualsConstraintComponent"}
+
+
+# -- the report and its inputs --------------------------------------------------------------------------------
+
+def test_pyoxigraph_quads_and_rdflib_graphs_give_the_same_report(shipped):
+    data = Graph().parse(FIXTURES / "invalid" / "observation-without-unit.ttl")
+    from_graphs = validate(data, shipped["shapes"], shipped["ontology"])
+    from_quads = validate([ox.Quad(*map(_ox, t)) for t in data], shipped["inputs"].shapes, shipped["inputs"].ontology)
+    assert from_graphs.findings and from_graphs.findings == from_quads.findings
+
+
+def test_findings_name_the_files_that_describe_their_focus_node(shipped):
+    data = Graph().parse(FIXTURES / "invalid" / "observation-without-unit.ttl")
+    focus = ID + "observation/t"
+    report = validate(data, shipped["shapes"], shipped["ontology"], {focus: {"data/b.trig", "data/a.trig"}})
+    finding = next(f for f in report.findings if f.focus == focus)
+    assert finding.files == ("data/a.trig", "data/b.trig")
+    assert finding.line() == f"Violation: data/a.trig,data/b.trig: <{focus}> cq:unit: An observation has exactly one cq:unit."
+    assert (finding.component, finding.value) == ("sh:MinCountConstraintComponent", "")
+
+
+# -- incremental validation -----------------------------------------------------------------------------------
+
+PLACES_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+ex:OrgShape a sh:NodeShape ; sh:targetClass ex:Org ;
+  sh:property [ sh:path ex:locatedIn ; sh:class ex:Place ; sh:message "locatedIn points to a place"@en ] ;
+  sh:sparql [ sh:message "no names ending in 2"@en ;
+              sh:select "SELECT $this WHERE { $this a ?type FILTER(STRENDS(STR($this), \\"2\\")) }" ] .
+"""
+PLACES = """
+@prefix ex: <https://example.org/> .
+ex:o1 a ex:Org ; ex:locatedIn ex:p1 . ex:p1 a ex:Place .
+ex:o2 a ex:Org ; ex:locatedIn ex:p2 . ex:p2 a ex:Thing .
+"""
+
+
+def test_focus_checks_the_touched_nodes_and_the_nodes_whose_shapes_read_them():
+    shapes = Graph().parse(data=PLACES_SHAPES, format="turtle")
+    data = Graph().parse(data=PLACES, format="turtle")
+    full = validate(data, shapes, Graph())
+    assert {(f.focus, f.component) for f in full.findings} == {
+        ("https://example.org/o2", "sh:ClassConstraintComponent"), ("https://example.org/o2", "sh:SPARQLConstraintComponent")}
+    from rdflib import URIRef
+    data.remove((URIRef("https://example.org/p1"), RDF.type, URIRef("https://example.org/Place")))  # the edit
+    after = validate(data, shapes, Graph(), focus=["https://example.org/p1"])
+    assert {(f.focus, f.component) for f in after.findings} == {  # o1 reads p1's type; o2 is not revisited
+        ("https://example.org/o1", "sh:ClassConstraintComponent"), ("https://example.org/o2", "sh:SPARQLConstraintComponent")}
+    assert validate(data, shapes, Graph(), focus=[]).findings == [f for f in full.findings if "SPARQL" in f.component]
+
+
+def test_focus_on_the_variant_finds_every_result_about_the_touched_nodes(shipped):
+    _base, broken, ontology, _expected = _variant(shipped)
+    data = as_graph(broken, ontology)
+    full = validate(data, shipped["shapes"], shipped["ontology"])
+    touched = sorted({f.focus for f in full.findings})[:5]
+    partial = validate(data, shipped["shapes"], shipped["ontology"], focus=touched)
+    assert set(partial.findings) <= set(full.findings)
+    assert {f for f in full.findings if f.focus in touched} <= set(partial.findings)
+    assert len(partial.findings) < len(full.findings)
