@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF
 
 from cqkg.build.load import load_inputs, to_graph
 from cqkg.build.pipeline import asserted_graph
