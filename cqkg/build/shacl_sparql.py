@@ -140,8 +140,8 @@ def _targets(shape: Shape) -> tuple[str, dict]:
 
 
 def _touched(targets: str) -> str:
-    """``targets`` narrowed to the nodes marked as touched."""
-    return f"GRAPH {GRAPH} {{ {TOUCHED} {TOUCHED} ?this }} {targets}"
+    """``targets`` narrowed to the nodes marked as touched (LATERAL: looked up for each of them)."""
+    return f"GRAPH {GRAPH} {{ {TOUCHED} {TOUCHED} ?this }} LATERAL {targets}"
 
 
 def _classes(shape: Shape):
