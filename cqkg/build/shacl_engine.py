@@ -38,7 +38,8 @@ class Result:
 def data_store(triples) -> ox.Store:
     """Return an in-memory store holding ``triples`` (pyoxigraph triples or quads) in its default graph."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.bulk_extend(t if isinstance(t, ox.Quad) and isinstance(t.graph_name, ox.DefaultGraph)
+                      else ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return store
 
 
@@ -71,8 +72,9 @@ def _results(store: ox.Store, check: Check) -> list[Result]:
         value = bound.get("value", focus) if check.value == "focus" else bound.get("value")
         path = bound.get("path") if check.constraint is not None else None
         path = path.value if isinstance(path, ox.NamedNode) else str(check.shape.path or "")
+        component = check.components[int(bound["failed"].value) if "failed" in bound else 0]
         rows.append(Result(
-            focus=focus, path=path, component=str(check.component), severity=str(check.shape.severity),
+            focus=focus, path=path, component=str(component), severity=str(check.shape.severity),
             shape=check.shape.node, value=value,
             constraint=check.constraint.node if check.constraint is not None else None,
             messages=_messages(check, bound)))

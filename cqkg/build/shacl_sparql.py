@@ -36,10 +36,14 @@ FOCUS_ONLY = ("MinCount", "MaxCount", "HasValue", "UniqueLang", "QualifiedMinCou
 
 @dataclass(frozen=True)
 class Check:
-    """One query of the compiled shapes; ``value`` is "value", "focus" (the focus node) or "" (none)."""
+    """One query of the compiled shapes.
+
+    ``components``: the component each result is of (indexed by ``?failed`` when
+    there are several); ``value``: "value", "focus" (the focus node) or "" (none).
+    """
 
     shape: Shape
-    component: URIRef
+    components: tuple[URIRef, ...]
     query: str
     value: str
     constraint: SparqlQuery | None = None
@@ -93,31 +97,47 @@ def compile_checks(shape: Shape, targets: tuple[str, str], prefixes: dict) -> li
 
 
 def _shape_checks(shape: Shape, both_targets: tuple[str, str], prefixes: dict) -> list[Check]:
+    """The checks of one shape: its value-node tests in one query, counts in one, each other focus test alone."""
     targets, every_target = both_targets
     fresh = _Fresh()
-    checks = []
+    checks, tests = [], []
+    counts = {name: int(p) for name, p in shape.constraints if name in ("MinCount", "MaxCount")}
     for name, parameter in shape.constraints:
-        component = SH[name + "ConstraintComponent"]
-        if shape.path is None:
-            test = _conforms_to(name, parameter, "?this", fresh)
-            query = f"SELECT ?this WHERE {{ {targets} FILTER(!({test})) }}"
-            checks.append(Check(shape, component, _prefixed(query, prefixes), "focus"))
-        elif name in FOCUS_ONLY:
-            query = _focus_check(name, parameter, shape.path, targets, fresh)
-            checks.append(Check(shape, component, _prefixed(query, prefixes), ""))
+        if shape.path is not None and name in FOCUS_ONLY:
+            if name not in counts or len(counts) == 1:
+                query = _focus_check(name, parameter, shape.path, targets, fresh)
+                checks.append(Check(shape, (SH[name + "ConstraintComponent"],), _prefixed(query, prefixes), ""))
         else:
-            test = _conforms_to(name, parameter, "?value", fresh)
-            query = f"SELECT ?this ?value WHERE {{ {targets} ?this <{shape.path}> ?value FILTER(!({test})) }}"
-            checks.append(Check(shape, component, _prefixed(query, prefixes), "value"))
+            tests.append((SH[name + "ConstraintComponent"],
+                          _conforms_to(name, parameter, "?this" if shape.path is None else "?value", fresh)))
+    if len(counts) == 2:
+        query = _counts_check(counts, shape.path, targets)
+        checks.append(Check(shape, (SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent),
+                            _prefixed(query, prefixes), ""))
+    if tests:
+        # One scan of the focus nodes (and values) for every test: ?failed says which test failed.
+        failing = " || ".join(f"(?failed = {index} && !({test}))" for index, (_c, test) in enumerate(tests))
+        rows = f"{targets} ?this <{shape.path}> ?value ." if shape.path is not None else targets
+        query = (f"SELECT ?this ?value ?failed WHERE {{ {rows} VALUES ?failed {{ {' '.join(map(str, range(len(tests))))} }} "
+                 f"FILTER({failing}) }}")
+        checks.append(Check(shape, tuple(c for c, _t in tests), _prefixed(query, prefixes),
+                            "focus" if shape.path is None else "value"))
     if shape.sparql and shape.path is not None:
         raise Unsupported("a SPARQL constraint on a property shape ($PATH)")
     for constraint in shape.sparql:
         # LATERAL (SPARQL 1.2 draft, in Oxigraph) evaluates the SELECT once per focus
         # node with $this bound, as SHACL's pre-binding does, in one query for all of them.
         query = f"SELECT * WHERE {{ {every_target} LATERAL {{ {constraint.select} }} }}"
-        checks.append(Check(shape, SH.SPARQLConstraintComponent,
+        checks.append(Check(shape, (SH.SPARQLConstraintComponent,),
                             _prefixed(query, _merge(prefixes, dict(constraint.prefixes))), "focus", constraint))
     return checks
+
+
+def _counts_check(counts: dict[str, int], path: URIRef, targets: str) -> str:
+    """One query for sh:minCount and sh:maxCount together (?failed 0: too few values, 1: too many)."""
+    return (f"SELECT ?this ?failed WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {targets} "
+            f"OPTIONAL {{ ?this <{path}> ?v }} }} GROUP BY ?this }} VALUES ?failed {{ 0 1 }} "
+            f"FILTER((?failed = 0 && ?n < {counts['MinCount']}) || (?failed = 1 && ?n > {counts['MaxCount']})) }}")
 
 
 def _targets(shape: Shape) -> tuple[str, dict]:
