@@ -67,7 +67,7 @@ def measure(size: int, engine: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.validation")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 293_000, 1_000_000])
     parser.add_argument("--pyshacl-up-to", type=int, default=10_000, help="largest size pySHACL is timed at")
     parser.add_argument("--one", nargs=2, metavar=("SIZE", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
