@@ -5,32 +5,24 @@ node, ``?value`` the value node (when the component reports one) and, for SPARQL
 constraints, the constraint's own variables (for its message). Shapes nested in
 sh:or, sh:and, sh:xone, sh:not, sh:node and sh:qualifiedValueShape become boolean
 SPARQL expressions (``conforms``). Instances are SHACL instances
-(``rdf:type/rdfs:subClassOf*``), as in pySHACL. SPARQL-based constraints get $this
+(``rdf:type/rdfs:subClassOf*``), as in pySHACL; nested shapes are ``shacl_expressions``. SPARQL-based constraints get $this
 pre-bound; $currentShape and $shapesGraph are not (the shapes are not in the store).
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, SH
 
+from cqkg.build.shacl_expressions import Fresh, conforms, conforms_to
 from cqkg.build.shacl_shapes import Shape, SparqlQuery, Unsupported
 from cqkg.namespaces import VALIDATION_GRAPH, VALIDATION_INSTANCE_OF, VALIDATION_TOUCHED
 
 INSTANCE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 GRAPH = f"<{VALIDATION_GRAPH}>"
 INSTANCE_OF, TOUCHED = f"<{VALIDATION_INSTANCE_OF}>", f"<{VALIDATION_TOUCHED}>"
-#: Datatypes whose lexical space a SPARQL cast checks (ill-typed literals violate sh:datatype).
-CASTS = {XSD[name] for name in ("boolean", "integer", "decimal", "double", "float", "date", "dateTime", "time",
-                                "duration", "dayTimeDuration", "yearMonthDuration", "gYear")}
-NODE_KINDS = {SH.IRI: "isIRI({0})", SH.BlankNode: "isBlank({0})", SH.Literal: "isLiteral({0})",
-              SH.BlankNodeOrIRI: "!isLiteral({0})", SH.BlankNodeOrLiteral: "!isIRI({0})",
-              SH.IRIOrLiteral: "!isBlank({0})"}
-COMPARISONS = {"MinInclusive": ">=", "MaxInclusive": "<=", "MinExclusive": ">", "MaxExclusive": "<"}
-COUNTED = 5  # nested shapes count up to this many distinct values (sh:minCount 5 in an sh:or)
 FOCUS_ONLY = ("MinCount", "MaxCount", "HasValue", "UniqueLang", "QualifiedMinCount", "QualifiedMaxCount")
 
 
@@ -99,7 +91,7 @@ def compile_checks(shape: Shape, targets: tuple[str, str], prefixes: dict) -> li
 def _shape_checks(shape: Shape, both_targets: tuple[str, str], prefixes: dict) -> list[Check]:
     """The checks of one shape: its value-node tests in one query, counts in one, each other focus test alone."""
     targets, every_target = both_targets
-    fresh = _Fresh()
+    fresh = Fresh()
     checks, tests = [], []
     counts = {name: int(p) for name, p in shape.constraints if name in ("MinCount", "MaxCount")}
     for name, parameter in shape.constraints:
@@ -109,7 +101,7 @@ def _shape_checks(shape: Shape, both_targets: tuple[str, str], prefixes: dict) -
                 checks.append(Check(shape, (SH[name + "ConstraintComponent"],), _prefixed(query, prefixes), ""))
         else:
             tests.append((SH[name + "ConstraintComponent"],
-                          _conforms_to(name, parameter, "?this" if shape.path is None else "?value", fresh)))
+                          conforms_to(name, parameter, "?this" if shape.path is None else "?value", fresh)))
     if len(counts) == 2:
         query = _counts_check(counts, shape.path, targets)
         checks.append(Check(shape, (SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent),
@@ -180,7 +172,7 @@ def _classes(shape: Shape):
         yield from _classes(prop)
 
 
-def _focus_check(name: str, parameter, path: URIRef, targets: str, fresh: _Fresh) -> str:
+def _focus_check(name: str, parameter, path: URIRef, targets: str, fresh: Fresh) -> str:
     """A query for a component that reports the focus node only (counts, sh:hasValue, sh:uniqueLang)."""
     if name == "HasValue":
         return f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this <{path}> {parameter.n3()} }} }}"
@@ -193,7 +185,7 @@ def _focus_check(name: str, parameter, path: URIRef, targets: str, fresh: _Fresh
         bound, qualifies = int(parameter), ""
     else:
         inner, bound = parameter
-        qualifies = f"FILTER({_conforms(inner, '?v', fresh)})"
+        qualifies = f"FILTER({conforms(inner, '?v', fresh)})"
     if name.endswith("MinCount") and bound == 0:
         return "SELECT ?this WHERE { FILTER(false) }"
     if name.endswith("MinCount") and bound == 1:
@@ -201,87 +193,6 @@ def _focus_check(name: str, parameter, path: URIRef, targets: str, fresh: _Fresh
     failing = f"?n < {bound}" if name.endswith("MinCount") else f"?n > {bound}"
     return (f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {targets} "
             f"OPTIONAL {{ ?this <{path}> ?v {qualifies} }} }} GROUP BY ?this }} FILTER({failing}) }}")
-
-
-def _conforms(shape: Shape, term: str, fresh: _Fresh) -> str:
-    """A SPARQL expression true when the node ``term`` conforms to the nested ``shape``."""
-    if shape.sparql:
-        raise Unsupported("a SPARQL constraint in a nested shape")
-    tests = []
-    for name, parameter in shape.constraints:
-        if shape.path is None:
-            tests.append(_conforms_to(name, parameter, term, fresh))
-        else:
-            tests.append(_path_conforms(name, parameter, shape.path, term, fresh))
-    for prop in shape.properties:
-        tests.append(_conforms(prop, term, fresh))
-    return "(" + " && ".join(tests) + ")" if tests else "true"
-
-
-def _path_conforms(name: str, parameter, path: URIRef, term: str, fresh: _Fresh) -> str:
-    """The expression for one constraint of a nested property shape at ``term``."""
-    if name in ("MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount"):
-        inner, bound = (None, int(parameter)) if name in ("MinCount", "MaxCount") else parameter
-        least = bound if name.endswith("MinCount") else bound + 1
-        if least == 0:
-            return "true" if name.endswith("MinCount") else f"NOT EXISTS {{ {term} <{path}> ?{fresh()} }}"
-        if least > COUNTED:
-            raise Unsupported(f"a nested count of {least}")
-        values = [f"?{fresh()}" for _ in range(least)]
-        distinct = [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(values, 2)]
-        distinct += [_conforms(inner, v, fresh) for v in values] if inner is not None else []
-        pattern = f"{term} <{path}> {', '.join(values)} " + (f"FILTER({' && '.join(distinct)})" if distinct else "")
-        return f"EXISTS {{ {pattern} }}" if name.endswith("MinCount") else f"NOT EXISTS {{ {pattern} }}"
-    if name == "HasValue":
-        return f"EXISTS {{ {term} <{path}> {parameter.n3()} }}"
-    if name == "UniqueLang":
-        a, b = f"?{fresh()}", f"?{fresh()}"
-        return (f"NOT EXISTS {{ {term} <{path}> {a}, {b} "
-                f"FILTER(LANG({a}) != \"\" && LANG({a}) = LANG({b}) && !sameTerm({a}, {b})) }}")
-    value = f"?{fresh()}"
-    return f"NOT EXISTS {{ {term} <{path}> {value} FILTER(!({_conforms_to(name, parameter, value, fresh)})) }}"
-
-
-def _conforms_to(name: str, parameter, term: str, fresh: _Fresh) -> str:
-    """The expression for one value-node constraint at ``term``."""
-    if name == "Class":
-        return f"EXISTS {{ GRAPH {GRAPH} {{ {term} {INSTANCE_OF} <{parameter}> }} }}"
-    if name == "Datatype":
-        typed = f"isLiteral({term}) && sameTerm(DATATYPE({term}), <{parameter}>)"
-        cast = f" && COALESCE(isLiteral(<{parameter}>({term})), false)" if parameter in CASTS else ""
-        return f"({typed}{cast})"
-    if name == "NodeKind":
-        return NODE_KINDS[parameter].format(term)
-    if name in COMPARISONS:
-        return f"COALESCE({term} {COMPARISONS[name]} {parameter.n3()}, false)"
-    if name in ("MinLength", "MaxLength"):
-        return f"(!isBlank({term}) && STRLEN(STR({term})) {'>=' if name == 'MinLength' else '<='} {int(parameter)})"
-    if name == "Pattern":
-        pattern, flags = parameter
-        extra = f", {Literal(str(flags)).n3()}" if flags is not None else ""
-        return f"(!isBlank({term}) && REGEX(STR({term}), {Literal(str(pattern)).n3()}{extra}))"
-    if name == "LanguageIn":
-        tags = " || ".join(f"langMatches(LANG({term}), {Literal(str(tag)).n3()})" for tag in parameter)
-        return f"(isLiteral({term}) && ({tags or 'false'}))"
-    if name in ("In", "HasValue"):
-        values = parameter if name == "In" else [parameter]
-        return "(" + (" || ".join(f"sameTerm({term}, {_constant(v)})" for v in values) or "false") + ")"
-    if name == "Node":
-        return _conforms(parameter, term, fresh)
-    if name == "Not":
-        return f"!{_conforms(parameter, term, fresh)}"
-    if name in ("Or", "And"):
-        joined = (" || " if name == "Or" else " && ").join(_conforms(s, term, fresh) for s in parameter)
-        return f"({joined or ('false' if name == 'Or' else 'true')})"
-    if name == "Xone":
-        return "(" + " + ".join(f"IF({_conforms(s, term, fresh)}, 1, 0)" for s in parameter) + " = 1)"
-    raise Unsupported(f"sh:{name[0].lower()}{name[1:]} on a node")
-
-
-def _constant(term) -> str:
-    if not isinstance(term, (URIRef, Literal)):
-        raise Unsupported("a blank node in sh:in or sh:hasValue")
-    return term.n3()
 
 
 def _merge(first: dict, second: dict) -> dict:
@@ -295,11 +206,3 @@ def _prefixed(query: str, prefixes: dict) -> str:
     return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(prefixes.items())) + query
 
 
-class _Fresh:
-    """Fresh variable names within one query."""
-
-    def __init__(self):
-        self.count = itertools.count()
-
-    def __call__(self) -> str:
-        return f"v{next(self.count)}"
