@@ -5,7 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: serve test build validate stats bench clean install
+.PHONY: serve test build validate stats bench clean install editor test-programs
+
+# The query editor's bundle: the npm packages of package-lock.json, bundled by esbuild.
+EDITOR  = cqkg/web/static/dist/editor.js
 
 install: $(VENV)/.installed
 
@@ -16,15 +19,35 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-serve: install          ## build the dataset if needed and serve it on http://127.0.0.1:8000/
+serve: install editor   ## build the dataset if needed and serve it on http://127.0.0.1:8000/
 	$(BIN)/cqkg serve
 
-test: install           ## run the whole test suite (as root, first installs OpenRefine, Chromium and R's SPARQL client)
-	@for pair in openrefine:openrefine chromium:chromium Rscript:r-cran-sparql; do \
-		command -v $${pair%%:*} >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pair##*:} >/dev/null) || true; \
-	done
+test: install test-programs editor  ## run the whole test suite (as root, first installs OpenRefine, Chromium, npm, R's SPARQL client and Virtuoso)
 	$(BIN)/python -m pytest
+
+test-programs:          ## as root on Debian: install the programs the end-to-end tests drive
+	@missing=""; \
+	for pair in openrefine:openrefine chromium:chromium chromedriver:chromium-driver npm:npm Rscript:r-cran-sparql virtuoso-t:virtuoso-opensource; do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; \
+	done; \
+	command -v dpkg >/dev/null && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 && missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || true; \
+	fi
+
+editor:                 ## the query editor's bundle (npm install when package-lock.json changed, then esbuild)
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(EDITOR) || echo "the query editor could not be built: / serves the plain editor"; \
+	else \
+		echo "npm is not installed: the query page falls back to the plain editor (apt-get install npm, then make serve)"; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(EDITOR): node_modules/.installed $(wildcard cqkg/web/static/src/*.js)
+	npm run --silent build
 
 build: install          ## validate, reason and write build/ (skipped when current)
 	$(BIN)/cqkg build
@@ -40,6 +63,8 @@ bench: install          ## benchmarks (not part of make test): writes docs/bench
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.link
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.pages
 
 clean:
-	rm -rf build dist .pytest_cache
+	rm -rf build dist .pytest_cache cqkg/web/static/dist

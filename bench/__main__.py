@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench import pages
 from bench.load import Measurement, measure, wrk_path
 from bench.servers import ROOT, start, start_time
 from cqkg.build.pipeline import ensure_built
@@ -70,6 +71,8 @@ def _measure_config(server, queries: dict[str, str], args) -> dict[str, Measurem
     for name, text in queries.items():
         measured[name] = measure([server.url(text)], args.seconds, args.connections)
         print(f"{server.name:24s} {name:36s} {measured[name].requests_per_s:9.1f} req/s p50 {measured[name].p50_ms:.2f} ms")
+    if server.name.startswith("cqkg-"):
+        measured.update(pages.measure_pages(server.sparql.removesuffix("/sparql"), args.seconds, args.connections))
     return measured
 
 
@@ -106,11 +109,12 @@ def _report(results, starts, soak, queries, args) -> str:
         m = cheap[name]
         lines.append(f"| {name} | {m.requests_per_s:.0f} | {m.p50_ms:.2f} | {m.p99_ms:.2f} | "
                      f"{m.requests_per_s / bare.requests_per_s:.2f} | {m.requests_per_s / peer.requests_per_s:.2f} |")
-    lines += ["", "## Every query of `queries/`: p50 latency in ms (req/s in brackets)", "",
+    lines += ["", "## Every query of `queries/`, and entity pages: p50 latency in ms (req/s in brackets)", "",
               "| query | " + " | ".join(CONFIGS[1:]) + " | rdflib engine p50 ÷ cqkg uncached p50 |",
               "|---|" + "---:|" * len(CONFIGS[1:]) + "---:|"]
-    for query in queries:
-        row = [f"{results[c][query].p50_ms:.2f} ({results[c][query].requests_per_s:.0f})" for c in CONFIGS[1:]]
+    for query in [*queries, *pages.PAGES]:
+        row = [f"{results[c][query].p50_ms:.2f} ({results[c][query].requests_per_s:.0f})" if query in results[c] else "—"
+               for c in CONFIGS[1:]]
         speedup = results["cqkg-rdflib"][query].p50_ms / results["cqkg-oxigraph-uncached"][query].p50_ms
         lines.append(f"| {query}{' (join-heavy)' if query in JOIN_HEAVY else ''} | " + " | ".join(row) + f" | {speedup:.0f}× |")
     errors = {c: sum(m.errors for m in results[c].values()) for c in CONFIGS}
@@ -162,6 +166,7 @@ def _targets(results, cheap, starts, soak, queries):
         (min(joins) >= 10, f"≥ 10× faster p50 than the rdflib engine on join-heavy queries: {min(joins):.0f}× to {max(joins):.0f}×"),
         (slowest < 50, f"every query p50 under 50 ms (uncached): slowest {slowest:.2f} ms"),
         (soak["result"].errors == 0 and growth < 1.1, f"soak with 0 errors ({soak['result'].errors}) and flat memory (×{growth:.2f})"),
+        *pages.targets({name: results["cqkg-oxigraph-uncached"][name] for name in pages.PAGES}),
     ]
 
 

@@ -29,9 +29,10 @@ def wrk_path() -> str:
     return path
 
 
-def measure(urls: list[str], seconds: float, connections: int, threads: int = 1) -> Measurement:
-    """Load the given GET URLs (in rotation) for ``seconds`` with ``connections`` connections."""
-    script = _rotation_script(urls)
+def measure(urls: list[str], seconds: float, connections: int, threads: int = 1,
+            accept: str = "application/sparql-results+json") -> Measurement:
+    """Load the given GET URLs (in rotation) for ``seconds`` with ``connections`` connections, sending ``accept``."""
+    script = _rotation_script(urls, accept)
     with tempfile.TemporaryDirectory() as folder:
         lua = Path(folder) / "rotate.lua"
         lua.write_text(script, encoding="utf-8")
@@ -46,14 +47,14 @@ def _base(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}/"
 
 
-def _rotation_script(urls: list[str]) -> str:
+def _rotation_script(urls: list[str], accept: str) -> str:
     paths = ",\n".join('  "' + "/" + url.split("://", 1)[1].split("/", 1)[1].replace('"', '\\"') + '"' for url in urls)
     return f"""
 local paths = {{
 {paths}
 }}
 local i = 0
-wrk.headers["Accept"] = "application/sparql-results+json"
+wrk.headers["Accept"] = "{accept}"
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])

@@ -16,7 +16,6 @@ docs/benchmarks.md. Every figure comes from one run on loopback:
 from __future__ import annotations
 
 import http.client
-import statistics
 import threading
 import time
 import urllib.parse

@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_diff)
 
     publish = commands.add_parser("publish", help="replace each named graph in an external store (Graph Store Protocol)")
-    publish.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store endpoint, e.g. http://host:7878/store")
+    publish.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store endpoint, e.g. http://host:7878/store "
+                         "(user:password@host when the store asks for credentials)")
     publish.set_defaults(run=_publish)
 
     link = commands.add_parser("link", help="propose links from an external dump (TSV), or accept reviewed ones",
@@ -196,11 +197,11 @@ def _diff(args, settings: Settings) -> int:
 
 def _publish(args, settings: Settings) -> int:
     from cqkg.build.pipeline import ensure_built
-    from cqkg.release.publish import publish
+    from cqkg.release.publish import publish, without_credentials
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     ensure_built(settings.root, settings.build_dir, log=log)
     replaced = publish(settings.build_dir, args.to, log=log)
-    print(f"published {len(replaced)} graphs to {args.to}")
+    print(f"published {len(replaced)} graphs to {without_credentials(args.to)}")
     return 0
 
 

@@ -60,46 +60,92 @@ REGISTRIES = {
     "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
 }
 
-#: Prefixes offered to SPARQL queries and used when writing Turtle.
+#: Vocabularies cqkg reuses.
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+SCHEMA = "https://schema.org/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+
+#: Terms the code refers to by IRI.
+RDF_TYPE = RDF + "type"
+RDF_LANGSTRING = RDF + "langString"
+RDFS_LABEL = RDFS + "label"
+XSD_STRING = XSD + "string"
+OWL_SAME_AS = OWL + "sameAs"
+SKOS_EXACT_MATCH = SKOS + "exactMatch"
+SKOS_CLOSE_MATCH = SKOS + "closeMatch"
+PROV_WAS_DERIVED_FROM = PROV + "wasDerivedFrom"
+
+#: Prefixes offered to SPARQL queries and used when writing Turtle: ``cq:`` for the
+#: ontology, ``cq<kind>:`` for the entities of each kind (``cqorg:``, ``cqindustry:``…).
 PREFIXES = {
     "cq": DEF,
-    "cqach": ID + "achievement/",
-    "cqcluster": ID + "cluster/",
-    "cqds": ID + "dataset/",
-    "cqevent": ID + "event/",
-    "cqfield": ID + "field/",
-    "cqgeom": ID + "geometry/",
-    "cqgroup": ID + "group/",
-    "cqind": ID + "industry/",
-    "cqinit": ID + "initiative/",
-    "cqmeasure": ID + "measure/",
-    "cqobs": ID + "observation/",
-    "cqorg": ID + "org/",
-    "cqpark": ID + "park/",
-    "cqplace": ID + "place/",
-    "cqpolicy": ID + "policy/",
-    "cqscheme": ID + "scheme/",
-    "cqsrc": ID + "source/",
-    "cqstat": ID + "indicator/",
-    "cqweb": ID + "website/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcterms": "http://purl.org/dc/terms/",
+    **{f"cq{kind}": f"{ID}{kind}/" for kind in ENTITY_KINDS},
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
     "geo": "http://www.opengis.net/ont/geosparql#",
     "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
+    "owl": OWL,
+    "prov": PROV,
     "qb": "http://purl.org/linked-data/cube#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "sd": SD,
     "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
     "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
     "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
     "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "void": "http://rdfs.org/ns/void#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": SKOS,
+    "void": VOID,
+    "xsd": XSD,
 }
+
+#: The abbreviations of release 0.1 (``cqind:`` was industry, ``cqstat:`` indicator),
+#: still predeclared for queries written against it; nothing cqkg writes uses them.
+LEGACY_PREFIXES = {
+    "cqach": ID + "achievement/", "cqds": ID + "dataset/", "cqgeom": ID + "geometry/",
+    "cqind": ID + "industry/", "cqinit": ID + "initiative/", "cqobs": ID + "observation/",
+    "cqsrc": ID + "source/", "cqstat": ID + "indicator/", "cqweb": ID + "website/",
+}
+
+#: Every prefix a query may use without declaring it.
+QUERY_PREFIXES = {**PREFIXES, **LEGACY_PREFIXES}
+
+
+def shorten(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
+    """``iri`` as ``prefix:local`` under the longest namespace of ``prefixes`` that covers it, else None.
+
+    The local part must be a valid Turtle/SPARQL local name for the result to be read
+    back; callers writing RDF let pyoxigraph's serialiser decide instead.
+    """
+    if prefixes is PREFIXES:
+        # Every namespace of PREFIXES ends in "/" or "#", so when the IRI up to its last "/" or "#" is one
+        # of them, it is the longest that covers the IRI: one lookup instead of a scan (an entity page
+        # shortens hundreds of IRIs; the scan took 20 µs each).
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        name = _PREFIX_OF_NAMESPACE.get(iri[:cut])
+        if name is not None:
+            return f"{name}:{iri[cut:]}"
+    best = max((item for item in prefixes.items() if iri.startswith(item[1])), key=lambda item: len(item[1]),
+               default=None)
+    return None if best is None else f"{best[0]}:{iri[len(best[1]):]}"
+
+
+_PREFIX_OF_NAMESPACE = {namespace: name for name, namespace in PREFIXES.items()}
+
+
+def turtle_prefixes(names) -> list[str]:
+    """The ``@prefix`` lines declaring ``names`` (keys of PREFIXES), aligned, in the order given."""
+    width = max(len(name) for name in names) + 1
+    return [f"@prefix {name + ':':<{width}} <{PREFIXES[name]}> ." for name in names]
 
 
 def is_entity(iri: str) -> bool:
@@ -118,10 +164,30 @@ def is_sentence_graph(iri: str) -> bool:
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
 
 
+# dumps-anywhere: loading the release into other stores (docs/loading.md).
+
+#: The name under which a store that has no default graph of its own per dataset
+#: (Virtuoso) keeps the dump's default graph; not a graph of the dataset itself.
+STORE_DEFAULT_GRAPH = GRAPH + "default"
+
+
+# -- linked-data branch: dereferencing and pages ------------------------------
+
+#: The ontology's own IRI (``/def/`` on the server).
+ONTOLOGY = DEF
+#: The graphs of facts linking to external registries: GRAPH + "links/<name>".
+LINKS_GRAPHS = GRAPH + "links/"
+
+
+def term(name: str) -> str:
+    """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("dcterms:source")``."""
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
+
+
 # -- scale-validate: the validation engine's scratch graph --
 #: Graph of the in-memory validation store (never written to a build) where the
-#: engine notes each node's classes, each shape's focus nodes and the nodes an edit touched.
+#: engine notes the instances of the classes the shapes name and the nodes an edit touched.
 VALIDATION_GRAPH = GRAPH + "validation"
 VALIDATION_INSTANCE_OF = VALIDATION_GRAPH + "#instanceOf"
-VALIDATION_FOCUS_OF = VALIDATION_GRAPH + "#focusOf"
 VALIDATION_TOUCHED = VALIDATION_GRAPH + "#touched"

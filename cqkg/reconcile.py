@@ -4,22 +4,20 @@ Framework-free logic behind the W3C Reconciliation Service API (version 0.2, whi
 OpenRefine 3.x speaks); ``cqkg.web.reconcile`` puts it on the web. Entity ids are the
 part of the IRI after ``https://w3id.org/cqkg/id/`` (``org/cigit``).
 
-Matching normalises names (Unicode NFKC, case, punctuation and spaces removed, "&"
-read as "and") and scores each candidate label 0–100: 100 for an exact normalised
-match, 80–95 when one name contains the other, else the similarity of the strings. A type constraint keeps only
-entities of that class (subclasses included); a property constraint adds up to 10
-points when the entity's value matches. A result is a ``match`` when it scores 100
-and no other candidate does.
+Names are matched by the search matcher (``cqkg.search``: any label or alias, English
+or Chinese, accents, case, traditional script and pinyin folded), which scores each
+candidate 0–100. A type constraint keeps only entities of that class (subclasses
+included); a property constraint adds up to 10 points when the entity's value
+matches. A result is a ``match`` when it scores 100 and no other candidate does.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 
-from cqkg.namespaces import DEF, ID
+from cqkg.namespaces import DEF, ID, is_entity
+from cqkg.search import Entry, SearchIndex, rank
+from cqkg.search.fold import fold, normalise
 from cqkg.store import KnowledgeGraph
 
 #: Properties a spreadsheet can be extended with: id → (label, SPARQL path from the entity).
@@ -37,21 +35,14 @@ EXTENSION_PROPERTIES = {
 }
 
 
-def normalise(name: str) -> str:
-    """Fold a name for comparison: NFKC, lower case, '&' as 'and', no punctuation or spaces."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
-    return re.sub(r"[\W_]+", "", text)
-
-
-@dataclass
+@dataclass(frozen=True)
 class Entity:
-    """An entity as reconciliation sees it: id, preferred name, all names, classes and description."""
+    """An entity as reconciliation sees it: id, preferred name, Chinese name as description, classes."""
 
     id: str
     name: str
-    names: list[str] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
-    description: str = ""
+    description: str
+    types: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -64,34 +55,17 @@ class Candidate:
 
 
 class Reconciler:
-    """The entities of the graph, indexed for matching, suggestion and extension."""
+    """The entities of the graph, matched by the search index, suggested and extended with data."""
 
-    def __init__(self, kg: KnowledgeGraph):
+    def __init__(self, kg: KnowledgeGraph, index: SearchIndex | None = None):
         self.kg = kg
-        self.entities: dict[str, Entity] = {}
-        self.type_names: dict[str, str] = {}
-        self._load()
-
-    def _load(self) -> None:
-        rows = self.kg.select(f"""
-            SELECT ?e ?type ?label WHERE {{
-                GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?asserted }}
-                FILTER(STRSTARTS(STR(?e), "{ID}") && !STRSTARTS(STR(?e), "{ID}source/"))
-                ?e a ?type .
-                {{ ?e rdfs:label ?label }} UNION {{ ?e skos:altLabel ?label }}
-            }}""")
-        for row in rows:
-            entity_id = row["e"][len(ID):]
-            entity = self.entities.setdefault(entity_id, Entity(entity_id, ""))
-            entity.types.add(row["type"])
-            if row["label"] not in entity.names:
-                entity.names.append(row["label"])
-        for row in self.kg.select('SELECT ?e ?en ?zh WHERE { ?e rdfs:label ?en , ?zh FILTER(LANG(?en) = "en" && LANG(?zh) = "zh") }'):
-            entity = self.entities.get(row["e"][len(ID):]) if row["e"].startswith(ID) else None
-            if entity:
-                entity.name, entity.description = row["en"], row["zh"]
-        for row in self.kg.select(f'SELECT ?c ?l WHERE {{ ?c a owl:Class ; rdfs:label ?l FILTER(LANG(?l) = "en") FILTER(STRSTARTS(STR(?c), "{DEF}")) }}'):
-            self.type_names[row["c"]] = row["l"]
+        self.index = index or SearchIndex.build(kg)
+        self.entities: dict[str, Entity] = {
+            entry.iri[len(ID):]: Entity(entry.iri[len(ID):], entry.label, entry.label_zh, frozenset(entry.types))
+            for entry in self.index.entries.values() if _reconcilable(entry)}
+        self.type_names: dict[str, str] = {
+            row["c"]: row["l"] for row in kg.select(
+                f'SELECT ?c ?l WHERE {{ ?c a owl:Class ; rdfs:label ?l FILTER(LANG(?l) = "en") FILTER(STRSTARTS(STR(?c), "{DEF}")) }}')}
 
     def reconcile(self, query: str, type_ids: tuple[str, ...] = (), limit: int = 5,
                   properties: list[dict] | None = None) -> list[Candidate]:
@@ -100,25 +74,22 @@ class Reconciler:
         ``type_ids``: the types asked for (an entity of any of them qualifies). A
         query with no name is matched on its ``properties`` alone, 10 points a match.
         """
-        wanted = normalise(query)
-        types = tuple(t for t in type_ids if t)
-        if not wanted and not properties:
+        types = frozenset(t for t in type_ids if t)
+        if not fold(query) and not properties:
             return []
         scored = []
-        for entity in self.entities.values():
-            if types and not entity.types.intersection(types):
-                continue
-            bonus = self._property_bonus(entity, properties or [])
-            if not wanted:
+        if fold(query):
+            accept = (lambda e: _reconcilable(e) and not types.isdisjoint(e.types)) if types else _reconcilable
+            for hit in rank(self.index, query, accept=accept):
+                entity = self.entities[hit.entry.iri[len(ID):]]
+                scored.append((min(100.0, hit.score + self._property_bonus(entity, properties or [])), entity))
+        else:
+            for entity in self.entities.values():
+                bonus = self._property_bonus(entity, properties) if not types or not types.isdisjoint(entity.types) else 0
                 if bonus:
                     scored.append((bonus * 10 / max(1, len(properties)), entity))
-                continue
-            score = max((_similarity(wanted, normalise(name)) for name in entity.names), default=0)
-            if score < 50:
-                continue
-            score = min(100.0, score + bonus)
-            scored.append((score, entity))
-        scored.sort(key=lambda item: (-item[0], item[1].id))
+        # Stable sort: candidates of equal score keep the matcher's order (labels before aliases).
+        scored.sort(key=lambda item: -item[0])
         top = scored[:limit]
         unique_exact = len([s for s, _ in scored if s >= 100]) == 1
         return [Candidate(entity, round(score, 1), score >= 100 and unique_exact and i == 0)
@@ -143,13 +114,10 @@ class Reconciler:
         return bonus
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
-        """Entities with a name starting with (or containing) ``prefix``."""
-        wanted = normalise(prefix)
-        starts = [e for e in self.entities.values() if any(normalise(n).startswith(wanted) for n in e.names)]
-        contains = [e for e in self.entities.values() if e not in starts and any(wanted in normalise(n) for n in e.names)]
-        # Entities whose own name starts with the prefix come before those matched by another name.
-        starts.sort(key=lambda e: (not normalise(e.name).startswith(wanted), e.name))
-        return (starts + sorted(contains, key=lambda e: e.name))[:limit]
+        """Entities whose names match ``prefix`` (as typed so far), best first; all by name when it is empty."""
+        if not fold(prefix):
+            return sorted(self.entities.values(), key=lambda e: (e.name, e.id))[:limit]
+        return [self.entities[hit.entry.iri[len(ID):]] for hit in rank(self.index, prefix, limit, accept=_reconcilable)]
 
     def values(self, ids: list[str], property_id: str) -> dict[str, list]:
         """{id: [values of ``property_id``]} for the given entity ids (IRIs for entities, text otherwise)."""
@@ -163,11 +131,6 @@ class Reconciler:
         return result
 
 
-def _similarity(a: str, b: str) -> float:
-    """100 for equal names; 80–95 when one contains the other (more the closer their lengths); else up to 95."""
-    if a == b:
-        return 100.0
-    shorter, longer = sorted((a, b), key=len)
-    if shorter and shorter in longer:
-        return 80 + 15 * len(shorter) / len(longer)
-    return SequenceMatcher(None, a, b).ratio() * 95
+def _reconcilable(entry: Entry) -> bool:
+    """Entities (not ontology terms, graphs or the source's sentences) can be reconciled against."""
+    return is_entity(entry.iri) and not entry.iri.startswith(ID + "source/")

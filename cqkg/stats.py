@@ -7,14 +7,14 @@ Every figure is computed by a SPARQL query over the built store.
 
 from __future__ import annotations
 
-from cqkg.namespaces import ID
+from cqkg.namespaces import ASSERTED_GRAPH, ID, REGISTRIES
 from cqkg.store import KnowledgeGraph
 
 ENTITY_FILTER = f'FILTER(STRSTARTS(STR(?e), "{ID}"))'
 
 ENTITIES_PER_CLASS = f"""
 SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
-    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?class }}
     {ENTITY_FILTER}
 }} GROUP BY ?class ORDER BY DESC(?entities) ?class
 """
@@ -31,7 +31,7 @@ SELECT (COUNT(DISTINCT ?sentence) AS ?sentences) (COUNT(DISTINCT ?cited) AS ?cit
 LABELS = f"""
 SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?en) AS ?with_en) (COUNT(DISTINCT ?zh) AS ?with_zh)
        (COUNT(DISTINCT ?working) AS ?zh_working_translation) WHERE {{
-    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?class }}
     {ENTITY_FILTER}
     OPTIONAL {{ ?e rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) BIND(?e AS ?en) }}
     OPTIONAL {{ ?e rdfs:label ?l2 FILTER(LANGMATCHES(LANG(?l2), "zh")) BIND(?e AS ?zh) }}
@@ -42,11 +42,11 @@ SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?en) AS ?with_en) (COUN
 LINKS = f"""
 SELECT ?class ?target (COUNT(DISTINCT ?e) AS ?linked) WHERE {{
     ?e owl:sameAs|skos:exactMatch|skos:closeMatch ?x .
-    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?class }}
     {ENTITY_FILTER}
-    BIND(IF(STRSTARTS(STR(?x), "http://www.wikidata.org/"), "wikidata",
-         IF(STRSTARTS(STR(?x), "https://sws.geonames.org/"), "geonames",
-         IF(STRSTARTS(STR(?x), "https://ror.org/"), "ror", "other"))) AS ?target)
+    BIND(IF(STRSTARTS(STR(?x), "{REGISTRIES['wikidata'][0]}"), "wikidata",
+         IF(STRSTARTS(STR(?x), "{REGISTRIES['geonames'][0]}"), "geonames",
+         IF(STRSTARTS(STR(?x), "{REGISTRIES['ror'][0]}"), "ror", "other"))) AS ?target)
 }} GROUP BY ?class ?target ORDER BY ?class ?target
 """
 
@@ -66,9 +66,9 @@ def _has_link(var: str, prefix: str) -> str:
 #: Per class of organisation or place: how many of its entities have each kind of fact.
 #: (name in the figures, column heading, SPARQL that binds the name to 1 or 0 for ?e)
 COVERAGE_COLUMNS = (
-    ("ror", "ROR", _has_link("ror", "https://ror.org/")),
-    ("wikidata", "Wikidata", _has_link("wikidata", "http://www.wikidata.org/entity/")),
-    ("geonames", "GeoNames", _has_link("geonames", "https://sws.geonames.org/")),
+    ("ror", "ROR", _has_link("ror", REGISTRIES["ror"][0])),
+    ("wikidata", "Wikidata", _has_link("wikidata", REGISTRIES["wikidata"][0])),
+    ("geonames", "GeoNames", _has_link("geonames", REGISTRIES["geonames"][0])),
     ("country", "country", "BIND(IF(EXISTS { ?e schema:addressCountry|cq:country ?c }, 1, 0) AS ?country)"),
     ("founding_year", "founded", "BIND(IF(EXISTS { ?e cq:foundingYear ?y }, 1, 0) AS ?founding_year)"),
     ("coordinates", "coords", "BIND(IF(EXISTS { ?e geo:hasGeometry ?g }, 1, 0) AS ?coordinates)"),
@@ -80,7 +80,7 @@ COVERAGE_COLUMNS = (
 COVERAGE = f"""
 SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) {" ".join(f"(SUM(?{n}) AS ?{n}_n)" for n, _, _ in COVERAGE_COLUMNS)}
 WHERE {{
-    GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?class }}
+    GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?class }}
     {ENTITY_FILTER}
     FILTER EXISTS {{ ?class rdfs:subClassOf* ?top VALUES ?top {{ cq:Organisation cq:Place }} }}
     {" ".join(bind for _, _, bind in COVERAGE_COLUMNS)}
@@ -94,7 +94,7 @@ SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) {" ".join(f"(SUM(?{n}) AS ?{n}_n
 WHERE {{
     VALUES ?class {{ cq:Organisation cq:Place }}
     {{ SELECT DISTINCT ?e ?class WHERE {{
-        GRAPH <https://w3id.org/cqkg/graph/asserted> {{ ?e a ?type }}
+        GRAPH <{ASSERTED_GRAPH}> {{ ?e a ?type }}
         {ENTITY_FILTER}
         ?type rdfs:subClassOf* ?class }} }}
     {" ".join(bind for _, _, bind in COVERAGE_COLUMNS)}
@@ -138,7 +138,7 @@ def compute(kg: KnowledgeGraph) -> dict:
 
 def render(figures: dict) -> str:
     """Render the figures of ``compute`` as readable text."""
-    from cqkg.query.render import shorten
+    from cqkg.query.render import short_iri as shorten
     out = [f"dataset version {figures['dataset_version']}", "", "Entities per class (asserted types):"]
     out += [f"  {count:5d}  {shorten(cls)}" for cls, count in figures["entities_per_class"].items()]
     obs = figures["observations"]

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from cqkg.build.manifest import STORE, read_manifest, short_version
 from cqkg.errors import NotBuiltError, QueryError
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import QUERY_PREFIXES
 
 
 class KnowledgeGraph:
@@ -48,7 +48,7 @@ class KnowledgeGraph:
         ``default_graph``/``named_graphs`` (lists of NamedNode) replace the dataset.
         """
         try:
-            return self.store.query(sparql, default_graph=default_graph, named_graphs=named_graphs, prefixes=PREFIXES)
+            return self.store.query(sparql, default_graph=default_graph, named_graphs=named_graphs, prefixes=QUERY_PREFIXES)
         except SyntaxError as error:
             raise QueryError(f"malformed query: {parser_message(error, sparql)}") from None
 

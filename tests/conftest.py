@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def kg(build_dir) -> KnowledgeGraph:
 def app(build_dir):
     """The web app built by ``create_app`` over the session's build, answering with an in-process engine."""
     from cqkg.query.engines import make_engine
-    from cqkg.query.pool import InlinePool
+    from cqkg.query.executor import InlinePool
     from cqkg.settings import Settings
     from cqkg.web import create_app
 
@@ -52,6 +53,29 @@ def app(build_dir):
     flask_app = create_app(settings, pool=InlinePool(make_engine("oxigraph", build_dir)))
     flask_app.config["TESTING"] = True
     return flask_app
+
+
+class InProcess:
+    """The app answering through Flask's test client, with the live server's interface (base, sparql, fetch)."""
+
+    base = "http://localhost"
+    sparql = base + "/sparql"
+
+    def __init__(self, app):
+        self.client, self.settings = app.test_client(), app.extensions["cqkg"].settings
+
+    def fetch(self, url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None) -> "Answer":
+        """Send one request to the app (``url`` absolute under ``base``, or a path) and return its Answer."""
+        path = url.removeprefix(self.base)
+        response = self.client.open(path, method=method or ("POST" if data is not None else "GET"), data=data,
+                                    headers=headers or {})
+        return Answer(response.status_code, response.headers, response.get_data())
+
+
+@pytest.fixture()
+def web(app):
+    """The app in this process (no server, no sockets), for protocol tests."""
+    return InProcess(app)
 
 
 @pytest.fixture()
@@ -101,7 +125,10 @@ def running_process(command: list[str], ready, log_path: Path, timeout: float = 
     Raises RuntimeError with the process's output if it exits or is not ready within ``timeout`` seconds.
     """
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # Its own process group: launchers (OpenRefine's, Virtuoso's) start the real server as a
+        # child, which must be stopped with them.
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        _STARTED_GROUPS.append(process.pid)
         try:
             deadline = time.monotonic() + timeout
             while not _is_ready(ready):
@@ -110,12 +137,59 @@ def running_process(command: list[str], ready, log_path: Path, timeout: float = 
                 time.sleep(0.1)
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process_group(process)
+
+
+_STARTED_GROUPS: list[int] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_tests():
+    """At the end of the session, every server a test started is gone (else: killed, and an error)."""
+    yield
+    leftovers = {group: group_members(group) for group in _STARTED_GROUPS if group_members(group)}
+    for group in leftovers:
+        _signal_group(group, signal.SIGKILL)
+    assert not leftovers, f"processes left running by the tests (killed now): {leftovers}"
+
+
+def stop_process_group(process: subprocess.Popen, grace: float = 20) -> None:
+    """Stop ``process`` and every process of its group: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    group = process.pid
+    _signal_group(group, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    deadline = time.monotonic() + grace
+    while _group_alive(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _signal_group(group, signal.SIGKILL)
+    process.wait()
+
+
+def _signal_group(group: int, signum: int) -> None:
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        pass
+
+
+def group_members(group: int) -> list[int]:
+    """The live (not zombie) processes of process group ``group``, from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":  # fields after the name: state, ppid, pgrp
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _group_alive(group: int) -> bool:
+    return bool(group_members(group))
 
 
 def _is_ready(ready) -> bool:

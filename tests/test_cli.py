@@ -129,3 +129,37 @@ def test_unknown_prefix_is_named_on_one_line(cli, build_dir):
     result = cli("query", "SELECT * WHERE { ?s nope:x ?o }", build_dir=build_dir)
     assert result.returncode == 2
     assert _one_error_line(result) == "cqkg: error: malformed query: error at 1:27: unknown prefix 'nope:' (declare it with PREFIX)"
+
+
+def test_table_columns_line_up_with_chinese_labels(kg):
+    from wcwidth import wcswidth
+
+    from cqkg.query.render import render
+
+    text = ('SELECT ?zh ?en WHERE { VALUES ?o { cqorg:cigit cqorg:chongqing-university } '
+            '?o rdfs:label ?zh , ?en FILTER(LANG(?zh) = "zh" && LANG(?en) = "en") } ORDER BY ?en')
+    lines = render(kg.query(text)).splitlines()
+    header, rows = lines[0], lines[2:-1]
+    starts = {_display_column(line, line.index(cell)) for line in rows for cell in [line.split("  ")[-1].strip()]}
+    assert len(rows) == 2 and starts == {_display_column(header, header.index("en"))}, lines
+    assert all(wcswidth(line.split("  ")[0]) > len(line.split("  ")[0]) for line in rows)  # the zh cells are wide
+
+
+def _display_column(line: str, index: int) -> int:
+    from wcwidth import wcswidth
+
+    return wcswidth(line[:index])
+
+
+def test_a_stopped_test_server_leaves_no_child_running(tmp_path):
+    """The OpenRefine launcher starts a JVM as its child; stopping the launcher must stop the JVM too."""
+    from conftest import group_members, running_process
+
+    script = tmp_path / "launcher.sh"
+    script.write_text("#!/bin/sh\nsleep 300 &\necho started\nwait\n", encoding="utf-8")
+    script.chmod(0o755)
+    log = tmp_path / "launcher.log"
+    with running_process([str(script)], lambda: "started" in log.read_text(encoding="utf-8"), log) as process:
+        group = process.pid
+        assert len(group_members(group)) == 2  # the launcher and its child
+    assert group_members(group) == []

@@ -100,3 +100,25 @@ def test_preview(server):
 def test_malformed_queries_are_400(server):
     answer = fetch(server.base + "/reconcile", data=b"queries=%7Bnot-json", headers=FORM)
     assert answer.status == 400 and "not valid JSON" in answer.json()["error"]["detail"]
+
+
+def test_traditional_script_and_pinyin_reconcile(server):
+    results = post(server, queries={
+        "q0": {"query": "重慶大學"},
+        "q1": {"query": "chongqing daxue"},
+        "q2": {"query": "chóngqìng dàxué", "type": "HigherEducationInstitution"},
+        "q3": {"query": "chongqingdaxue"},
+    })
+    assert (results["q0"]["result"][0]["id"], results["q0"]["result"][0]["match"]) == ("org/chongqing-university", True)
+    for key in ("q1", "q2", "q3"):
+        best = results[key]["result"][0]
+        # Pinyin ranks the university first, but is never an automatic match: homophones share it.
+        assert (best["id"], best["score"], best["match"]) == ("org/chongqing-university", 98.0, False)
+
+
+def test_suggest_finds_traditional_script_and_pinyin(server):
+    for prefix in ("重慶大", "重慶大學", "chongqing daxue", "chóngqìng dàx", "chongqingdaxue"):
+        found = fetch(server.base + "/reconcile/suggest/entity?" + urllib.parse.urlencode({"prefix": prefix})).json()
+        assert found["result"][0]["id"] == "org/chongqing-university", (prefix, found)
+    southwest = fetch(server.base + "/reconcile/suggest/entity?prefix=xinan%20daxue").json()["result"][0]
+    assert (southwest["id"], southwest["description"]) == ("org/southwest-university", "西南大学")

@@ -53,7 +53,7 @@ def test_boilerplate_is_not_content(kg):
 
 
 def test_document_records_the_checksum_of_the_kept_copy(kg, root):
-    [row] = kg.select("SELECT ?sha WHERE { cqsrc:outline-2018 schema:sha256 ?sha }")
+    [row] = kg.select("SELECT ?sha WHERE { cqsource:outline-2018 schema:sha256 ?sha }")
     assert row["sha"] == hashlib.sha256((root / SOURCE).read_bytes()).hexdigest()
 
 
@@ -74,7 +74,7 @@ def test_a_fact_leads_to_its_sentence_and_back(kg):
             GRAPH ?sentence { cqorg:continental-ag cq:hasRDCentreIn cqplace:chongqing }
             ?sentence cq:sentenceNumber ?n }""")
     assert [row["n"] for row in rows] == [16]
-    facts = kg.select("SELECT ?s WHERE { GRAPH cqsrc:outline-2018-s16 { ?s cq:hasRDCentreIn ?place } }")
+    facts = kg.select("SELECT ?s WHERE { GRAPH cqsource:outline-2018-s16 { ?s cq:hasRDCentreIn ?place } }")
     assert {row["s"].rsplit("/", 1)[1] for row in facts} == {"continental-ag", "qualcomm", "nxp"}
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg.errors import InputSyntaxError
+from cqkg.namespaces import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _TZ = r"(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))?"
 _YEAR = r"-?([1-9]\d{3,}|0\d{3})"
 LEXICAL = {

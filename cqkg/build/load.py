@@ -15,11 +15,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from cqkg.errors import InputMissingError, InputSyntaxError
 from cqkg.build.literals import check_literals
+from cqkg.formats import file_format
+from cqkg.namespaces import XSD_STRING
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
-           ".nq": ox.RdfFormat.N_QUADS}
 
 
 @dataclass
@@ -80,7 +78,7 @@ def parse_file(path: Path, root: Path | None = None) -> list[ox.Quad]:
     Raises InputSyntaxError with ``file:line:column: reason`` when it is malformed.
     """
     rel = _relative(path, root) if root else str(path)
-    fmt = FORMATS.get(path.suffix)
+    fmt = file_format(path)
     if fmt is None:
         raise InputSyntaxError(f"{rel}: unknown RDF file extension {path.suffix!r}")
     if not path.is_file():

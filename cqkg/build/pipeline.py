@@ -32,6 +32,7 @@ from cqkg.build.load import Inputs, input_files, load_inputs, to_graph, to_oxigr
 from cqkg.namespaces import ASSERTED_GRAPH, DEFAULT_UNION, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from cqkg.build.provenance import check_graph_names, entity_provenance
 from cqkg.build.reason import inferred_triples
+from cqkg.build.report import write_report
 from cqkg.build.validate import Report, validate
 
 
@@ -106,6 +107,7 @@ def _build(root: Path, build_dir: Path, stamp: str, log) -> BuildResult:
     default_triples = graph_counts.pop(DEFAULT_GRAPH_KEY, 0)
     timings["write_s"] = _lap(step)
     timings["total_s"] = _lap(started)
+    write_report(build_dir, stamp, report)
     manifest = buildfolder.commit(build_dir, {
         "fingerprint": stamp, "version": __version__, "graphs": graph_counts,
         "default_graph_triples": default_triples, "quads": sum(graph_counts.values()) + default_triples,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cqkg.errors import CqkgError
-from cqkg.namespaces import CURATED_GRAPH, GRAPH, is_entity, is_sentence_graph
+from cqkg import namespaces
+from cqkg.namespaces import CURATED_GRAPH, GRAPH, PROV_WAS_DERIVED_FROM, is_entity, is_sentence_graph
 
-PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PROV_DERIVED = ox.NamedNode(PROV_WAS_DERIVED_FROM)
+RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
 SENTENCE = ox.NamedNode("https://w3id.org/cqkg/def/Sentence")
 
 

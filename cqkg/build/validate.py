@@ -22,7 +22,7 @@ from cqkg.build.load import to_graph, to_oxigraph
 from cqkg.build.shacl_engine import Result, data_store, reach, run_shapes
 from cqkg.build.shacl_reference import reference_results
 from cqkg.build.shacl_shapes import reach_depth, read_shapes
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import PREFIXES, shorten
 
 SHACL = PREFIXES["sh"]
 SEVERITY_NAMES = {SHACL + "Violation": "Violation", SHACL + "Warning": "Warning", SHACL + "Info": "Info"}
@@ -139,8 +139,5 @@ def _finding(result: Result, defined_in: dict[str, set[str]]) -> Finding:
     )
 
 
-def _short(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
+def _short(path) -> str:
+    return shorten(str(path)) or f"<{path}>"

@@ -27,7 +27,7 @@ from pypinyin import lazy_pinyin
 
 from cqkg.link.records import Record
 from cqkg.namespaces import ID
-from cqkg.reconcile import normalise
+from cqkg.search.fold import normalise
 from cqkg.store import KnowledgeGraph
 
 _T2S = OpenCC("t2s")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cqkg.errors import CqkgError
 from cqkg.link.match import Proposal
-from cqkg.namespaces import CURATED_GRAPH, GRAPH, REGISTRIES
+from cqkg.namespaces import CURATED_GRAPH, GRAPH, REGISTRIES, turtle_prefixes
 
 COLUMNS = ("accept", "score", "entity", "entity_label", "external", "external_label", "evidence", "source")
 
@@ -78,9 +78,7 @@ def _write_trig(out: Path, accepted: list[tuple], today: date) -> None:
     lines = [f"# {out.name} — links accepted with `cqkg link accept` on {today.isoformat()}.",
              "# Facts: each row was proposed by `cqkg link` from the registry's dump and accepted by a reviewer;",
              "# the comment after each link keeps the score and evidence of the proposal.", "",
-             "@prefix dcterms: <http://purl.org/dc/terms/> .", "@prefix prov: <http://www.w3.org/ns/prov#> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "@prefix cq: <https://w3id.org/cqkg/def/> .", "",
+             *turtle_prefixes(("cq", "dcterms", "prov", "rdfs", "skos", "xsd")), "",
              f"<{CURATED_GRAPH}> {{", "", f"<{graph}>", "    a prov:Entity ;",
              f'    rdfs:label "Links to {source}, accepted {today.isoformat()}"@en , "与{source}的链接（{today.isoformat()}审核）"@zh ;',
              "    dcterms:source " + " , ".join(f"<{r}>" for r in registries) + " ;",

@@ -23,8 +23,6 @@ with ``file: reason`` (the CLI prints one line and exits 2).
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,48 +30,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cqkg.errors import CqkgError
-from cqkg.namespaces import CURATED_GRAPH, GRAPH, ID
+from cqkg.link import ror_trig as trig
+from cqkg.link.ror_records import Mapping, Record, read_mapping, read_records
+from cqkg.namespaces import (DEF, ID, OWL_SAME_AS, PREFIXES, RDF_TYPE, RDFS_LABEL, REGISTRIES,
+                             SKOS)
 
-ROR = "https://ror.org/"
-WIKIDATA = "http://www.wikidata.org/entity/"
-RECORDS_REPO = "https://github.com/ror-community/ror-records"
-ROR_GRAPH = GRAPH + "links/ror"
-WIKIDATA_GRAPH = GRAPH + "links/wikidata"
+ROR = REGISTRIES["ror"][0]
+WIKIDATA = REGISTRIES["wikidata"][0]
 GEOMETRY = ID + "geometry/"
-COLUMNS = ("cqkg_iri", "ror_id", "verified_on", "note")
 
-CQ = "https://w3id.org/cqkg/def/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-GEO = "http://www.opengis.net/ont/geosparql#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CQ = DEF
+GEO = PREFIXES["geo"]
 
-_ROR_ID = re.compile(r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-_RELEASE = re.compile(r"^v\d+(\.\d+)*$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-@dataclass
-class Record:
-    """What cqkg takes from one ROR record."""
-
-    ror_id: str
-    path: Path
-    release: str | None
-    status: str
-    display: str
-    names: list[tuple[str, str | None, str]]  # (value, lang, kind: label|alias|acronym)
-    established: int | None
-    country_code: str | None
-    country_name: str | None
-    city: str | None
-    lat: float | None
-    lng: float | None
-    wikidata: list[str]
-    wikidata_preferred: str | None
-    modified: str | None
-    schema: str
 
 
 @dataclass
@@ -114,7 +86,7 @@ class Existing:
                 seen.founding.setdefault(s, set()).add(value)
             elif p == GEO + "hasGeometry":
                 seen.geometry.setdefault(s, set()).add(value)
-            elif p in (SKOS + "exactMatch", "http://www.w3.org/2002/07/owl#sameAs"):
+            elif p in (SKOS + "exactMatch", OWL_SAME_AS):
                 seen.links.setdefault(s, set()).add(value)
             elif p == SKOS + "notation":
                 notations.setdefault(s, set()).add(value)
@@ -124,14 +96,6 @@ class Existing:
         return seen
 
 
-@dataclass
-class Mapping:
-    iri: str
-    ror_id: str
-    verified_on: str
-    note: str
-    exclude: set[str]
-    line: int
 
 
 @dataclass
@@ -145,147 +109,6 @@ class Result:
 
 # ---------------------------------------------------------------------------
 # -- Reading --
-# ---------------------------------------------------------------------------
-
-def read_mapping(path: Path) -> list[Mapping]:
-    """Read the reviewed mapping TSV; raises CqkgError naming the file and line of a bad row."""
-    try:
-        with open(path, encoding="utf-8", newline="") as stream:
-            numbered = [(n, line) for n, line in enumerate(stream, start=1) if line.strip() and not line.startswith("#")]
-    except OSError as error:
-        raise CqkgError(f"{path}: cannot read the mapping: {error.strerror or error}") from None
-    reader = csv.DictReader([line for _, line in numbered], delimiter="\t")
-    missing = set(COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        raise CqkgError(f"{path}: not a ROR mapping (missing columns {', '.join(sorted(missing))})")
-    rows, seen = [], {}
-    for index, row in enumerate(reader, start=1):
-        number = numbered[index][0]
-        iri, ror_id = (row.get("cqkg_iri") or "").strip(), (row.get("ror_id") or "").strip()
-        ror_id = ror_id.removeprefix(ROR)
-        if not iri.startswith(ID + "org/"):
-            raise CqkgError(f"{path}:{number}: {iri!r} is not a cqkg organisation IRI")
-        if not _ROR_ID.match(ror_id):
-            raise CqkgError(f"{path}:{number}: {ror_id!r} is not a ROR ID")
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", (row.get("verified_on") or "").strip()):
-            raise CqkgError(f"{path}:{number}: verified_on must be a date YYYY-MM-DD")
-        if iri in seen:
-            raise CqkgError(f"{path}:{number}: {iri} is mapped twice (also on line {seen[iri]})")
-        seen[iri] = number
-        exclude = {n.strip() for n in (row.get("exclude_names") or "").split("|") if n.strip()}
-        rows.append(Mapping(iri, ror_id, row["verified_on"].strip(), (row.get("note") or "").strip(), exclude, number))
-    return rows
-
-
-def read_records(paths: list[Path], wanted: set[str] | None = None) -> dict[str, Record]:
-    """Read ROR JSON records from files and folders (recursively); the latest release wins.
-
-    In folders, only the files named after a ``wanted`` ROR ID are read (all when None), so a
-    whole checkout of ror-records can be given.
-    """
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*.json") if wanted is None or p.stem in wanted)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise CqkgError(f"{path}: no such file or folder")
-    records: dict[str, Record] = {}
-    for path in files:
-        record = read_record(path)
-        old = records.get(record.ror_id)
-        if old is None or _release_key(record.release) > _release_key(old.release):
-            records[record.ror_id] = record
-    return records
-
-
-def read_record(path: Path) -> Record:
-    """Read one ROR record file (schema v2 or v1); raises CqkgError with the file and reason."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CqkgError(f"{path}: cannot read: {error.strerror or error}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CqkgError(f"{path}: not JSON: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"].startswith(ROR):
-        raise CqkgError(f"{path}: not a ROR record (no https://ror.org/ id)")
-    ror_id = data["id"][len(ROR):]
-    if not _ROR_ID.match(ror_id):
-        raise CqkgError(f"{path}: malformed ROR id {data['id']!r}")
-    release = path.parent.name if _RELEASE.match(path.parent.name) else None
-    try:
-        if "names" in data:
-            return _record_v2(data, ror_id, path, release)
-        if "name" in data:
-            return _record_v1(data, ror_id, path, release)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        raise CqkgError(f"{path}: malformed ROR record ({type(error).__name__}: {error})") from None
-    raise CqkgError(f"{path}: not a ROR record (neither 'names' nor 'name')")
-
-
-def _record_v2(data: dict, ror_id: str, path: Path, release: str | None) -> Record:
-    names, display = [], None
-    for name in data["names"]:
-        types = name["types"]
-        if "ror_display" in types:
-            display = name["value"]
-        kind = "acronym" if "acronym" in types else "alias" if "alias" in types else "label"
-        names.append((name["value"], name.get("lang"), kind))
-    if display is None:
-        raise ValueError("no ror_display name")
-    location = (data.get("locations") or [{}])[0].get("geonames_details") or {}
-    wikidata = [e for e in data.get("external_ids") or [] if e.get("type") == "wikidata"]
-    return Record(
-        ror_id=ror_id, path=path, release=release, status=data["status"], display=display, names=names,
-        established=_year(data.get("established")),
-        country_code=location.get("country_code"), country_name=location.get("country_name"),
-        city=location.get("name"), lat=_float(location.get("lat")), lng=_float(location.get("lng")),
-        wikidata=list(wikidata[0]["all"]) if wikidata else [],
-        wikidata_preferred=wikidata[0].get("preferred") if wikidata else None,
-        modified=((data.get("admin") or {}).get("last_modified") or {}).get("date"),
-        schema="2")
-
-
-def _record_v1(data: dict, ror_id: str, path: Path, release: str | None) -> Record:
-    names = [(data["name"], None, "label")]
-    names += [(alias, None, "alias") for alias in data.get("aliases") or []]
-    names += [(acronym, None, "acronym") for acronym in data.get("acronyms") or []]
-    names += [(label["label"], label.get("iso639"), "label") for label in data.get("labels") or []]
-    address = (data.get("addresses") or [{}])[0]
-    country = data.get("country") or {}
-    wikidata = (data.get("external_ids") or {}).get("Wikidata") or {}
-    return Record(
-        ror_id=ror_id, path=path, release=release, status=data["status"], display=data["name"], names=names,
-        established=_year(data.get("established")),
-        country_code=country.get("country_code"), country_name=country.get("country_name"),
-        city=address.get("city"), lat=_float(address.get("lat")), lng=_float(address.get("lng")),
-        wikidata=list(wikidata.get("all") or []), wikidata_preferred=wikidata.get("preferred"),
-        modified=None, schema="1")
-
-
-def _year(value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 2100:
-        raise ValueError(f"established is not a year: {value!r}")
-    return value
-
-
-def _float(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"coordinate is not a number: {value!r}")
-    return float(value)
-
-
-def _release_key(release: str | None) -> tuple:
-    return tuple(int(part) for part in release[1:].split(".")) if release else ()
-
-
-# ---------------------------------------------------------------------------
-# -- Deciding what to write --
 # ---------------------------------------------------------------------------
 
 def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing, *, mapping_path: Path,
@@ -359,7 +182,7 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
                 continue
             alt.append((value, lang))
         if alt:
-            facts.append("skos:altLabel " + " , ".join(f"{_literal(v)}@{lang}" for v, lang in sorted(alt)))
+            facts.append("skos:altLabel " + " , ".join(f"{trig.literal(v)}@{lang}" for v, lang in sorted(alt)))
             counts["altLabel"] += len(alt)
 
         geometry = None
@@ -376,25 +199,25 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
                 counts["geometry"] += 1
 
         sources = [f"<{ROR}{row.ror_id}>"]
-        record_file = _record_file(record, commit)
+        record_file = trig.record_file(record, commit)
         if record_file:
             sources.append(f"<{record_file}>")
-            record_blocks.append(_record_block(record, record_file, commit, stamp))
+            record_blocks.append(trig.record_block(record, record_file, commit, stamp))
         if facts:
-            blocks.append(_block(f"<{row.iri}>", facts + ["dcterms:source " + " , ".join(sources)]))
+            blocks.append(trig.block(f"<{row.iri}>", facts + ["dcterms:source " + " , ".join(sources)]))
         if geometry:
             preferred = existing.preferred.get(row.iri, set())
             en = _label(preferred, "en") or record.display
             zh = _label(preferred, "zh") or en
             place = record.city or record.country_name or "?"
-            blocks.append(_block(f"<{geometry}>", [
+            blocks.append(trig.block(f"<{geometry}>", [
                 "a geo:Geometry",
-                f'rdfs:label {_literal(f"Location of {en} (ROR: {place})")}@en , '
-                f'{_literal(f"{zh}的位置（ROR：{place}）")}@zh',
-                f'geo:asWKT "POINT({_number(record.lng)} {_number(record.lat)})"^^geo:wktLiteral',
-                f"rdfs:comment {_literal(f'The point of the GeoNames place ROR gives as the location of the organisation ({place}), not of its own premises.')}@en",
+                f'rdfs:label {trig.literal(f"Location of {en} (ROR: {place})")}@en , '
+                f'{trig.literal(f"{zh}的位置（ROR：{place}）")}@zh',
+                f'geo:asWKT "POINT({trig.number(record.lng)} {trig.number(record.lat)})"^^geo:wktLiteral',
+                f"rdfs:comment {trig.literal(f'The point of the GeoNames place ROR gives as the location of the organisation ({place}), not of its own premises.')}@en",
                 "dcterms:source " + " , ".join(sources)]))
-    text = _render(blocks, record_blocks, ror_links, wikidata_links, commit, stamp, mapping_path)
+    text = trig.render(blocks, record_blocks, ror_links, wikidata_links, commit, stamp, mapping_path)
     return Result(text, imported, counts, conflicts, notes)
 
 
@@ -425,71 +248,6 @@ def _names(record: Record, row: Mapping, notes: list[str], where: str):
             notes.append(f"{where}: {value!r} of ROR {record.ror_id} has no language and is not ASCII; not imported")
             continue
         yield value, lang
-
-
-def _record_file(record: Record, commit: str | None) -> str | None:
-    if not record.release:
-        return None
-    ref = commit or record.release
-    return f"{RECORDS_REPO}/blob/{ref}/{record.release}/{record.ror_id}.json"
-
-
-def _record_block(record: Record, record_file: str, commit: str | None, stamp: str) -> str:
-    facts = ["a prov:Entity", f"dcterms:isVersionOf <{ROR}{record.ror_id}>",
-             f"dcterms:isPartOf <{RECORDS_REPO}/tree/{commit or record.release}/{record.release}>"]
-    if record.modified:
-        facts.append(f'dcterms:modified "{record.modified}"^^xsd:date')
-    facts.append(f'prov:generatedAtTime "{stamp}"^^xsd:dateTime')
-    facts.append(f'rdfs:comment {_literal(f"ROR record {record.ror_id}, schema v{record.schema}, release {record.release}, read by cqkg import ror.")}@en')
-    return _block(f"<{record_file}>", facts)
-
-
-def _render(blocks, record_blocks, ror_links, wikidata_links, commit, stamp, mapping_path) -> str:
-    lines = [
-        "# ror-imported.trig — organisation facts and links imported from ROR records by `cqkg import ror`.",
-        "#",
-        "# Facts: generated; do not edit by hand (edit the mapping and run the importer again).",
-        f"# Each organisation below is mapped to its ROR record in {Path(mapping_path).name}, where each row",
-        "# says when it was verified against the record (name, country, city). Its country, founding year",
-        "# (ROR `established`), aliases, acronyms and coordinates (GeoSPARQL point of the GeoNames place",
-        "# ROR gives) are the record's, and it cites https://ror.org/ID and the record file read",
-        f"# (github.com/ror-community/ror-records{', commit ' + commit if commit else ''}). The Wikidata",
-        "# links are the items the ROR record names (ROR curates that mapping). Facts the data already",
-        "# states are not repeated; differing curated facts were kept and reported as conflicts.",
-        "",
-        "@prefix cq:      <https://w3id.org/cqkg/def/> .",
-        "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix geo:     <http://www.opengis.net/ont/geosparql#> .",
-        "@prefix prov:    <http://www.w3.org/ns/prov#> .",
-        "@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .",
-        "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .",
-        "",
-        f"<{CURATED_GRAPH}> {{",
-        "",
-        _block(f"<{WIKIDATA_GRAPH}>", [
-            "a prov:Entity",
-            'rdfs:label "Links to Wikidata, from ROR records"@en , "与Wikidata的链接（取自ROR记录）"@zh',
-            f"dcterms:source <{RECORDS_REPO}>",
-            f'prov:generatedAtTime "{stamp}"^^xsd:dateTime',
-            "cq:curated true"]),
-    ]
-    lines += blocks + sorted(set(record_blocks))
-    lines += ["}", "", f"<{ROR_GRAPH}> {{", ""] + ror_links + ["", "}", "", f"<{WIKIDATA_GRAPH}> {{", ""]
-    lines += wikidata_links + ["", "}", ""]
-    return "\n".join(lines)
-
-
-def _block(subject: str, facts: list[str]) -> str:
-    return subject + "\n" + " ;\n".join("    " + fact for fact in facts) + " .\n"
-
-
-def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _number(value: float) -> str:
-    return repr(float(value))
 
 
 def _label(labels: set[tuple[str, str]], lang: str) -> str | None:

@@ -41,7 +41,10 @@ def check_bounds(text: str, max_chars: int, max_depth: int) -> None:
     """
     if len(text) > max_chars:
         raise QueryError(f"query too long: {len(text):,} characters (this endpoint accepts up to {max_chars:,})")
-    depth = nesting_depth(decode_codepoint_escapes(text), max_depth)
+    decoded = decode_codepoint_escapes(text)
+    if sum(decoded.count(char) for char in (*OPENERS, *PREFIX_OPERATORS)) <= max_depth:
+        return  # no nesting can be deeper than all its openers together: skip the scan (most queries)
+    depth = nesting_depth(decoded, max_depth)
     if depth > max_depth:
         raise QueryError(f"query nested too deeply: more than {max_depth} levels of brackets or operators "
                          f"(this endpoint accepts up to {max_depth})")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 
 from cqkg.errors import ForbiddenQueryError
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import QUERY_PREFIXES
 from cqkg.query.bounds import decode_codepoint_escapes
 
 _PLANS: LRUCache = LRUCache(maxsize=256)  # keyed by the query's hash: never holds query texts
@@ -61,7 +61,7 @@ def service_plan(text: str) -> ServicePlan:
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             terms.append(node.term)
     try:
-        traverse(translateQuery(parseQuery(text), initNs=PREFIXES).algebra, visitPre=visit)
+        traverse(translateQuery(parseQuery(text), initNs=QUERY_PREFIXES).algebra, visitPre=visit)
     except Exception:  # any parser failure (syntax, recursion, unsupported feature): not readable
         plan = ServicePlan(parsed=False)
     else:

@@ -20,49 +20,21 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cqkg.build.manifest import DATASET
-from cqkg.errors import NotAcceptableError, NotBuiltError, QueryError
-from cqkg.namespaces import DEFAULT_UNION, PREFIXES
+from cqkg.errors import NotBuiltError, QueryError
+from cqkg.namespaces import DEFAULT_UNION, QUERY_PREFIXES
 from cqkg.query import serialize
 from cqkg.query.calls import has_dataset_clause
+from cqkg.query.responses import QueryRequest, QueryResponse, boolean, graph, json_term, rdflib_term, solutions
 from cqkg.store import KnowledgeGraph
 
 ENGINES = ("oxigraph", "rdflib", "remote")
 log = logging.getLogger("cqkg.engines")
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """One query and how to answer it.
-
-    ``default_graphs``/``named_graphs`` are graph IRIs from the protocol's
-    default-graph-uri/named-graph-uri (None: the standard dataset);
-    ``results_type``/``graph_type`` the negotiated media types (None: not acceptable).
-    """
-
-    query: str
-    results_type: str | None = "application/sparql-results+json"
-    graph_type: str | None = "text/turtle"
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    max_rows: int = 10000
-
-
-@dataclass(frozen=True)
-class QueryResponse:
-    """The answer: body bytes, media type, kind (solutions, boolean, graph), rows and truncation."""
-
-    body: bytes
-    media_type: str
-    kind: str
-    rows: int
-    truncated: bool = False
-
 
 def make_engine(name: str, build_dir: Path, **options):
     """Return the engine called ``name`` over the build in ``build_dir``.
@@ -77,7 +49,6 @@ def make_engine(name: str, build_dir: Path, **options):
         return RemoteEngine(build_dir, **options)
     raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
 
-
 class OxigraphEngine:
     """Answers queries from the read-only pyoxigraph store of a build."""
 
@@ -90,11 +61,11 @@ class OxigraphEngine:
         """Run ``request``; raises QueryError (malformed) or NotAcceptableError."""
         result = self.graph.query(request.query, *self._dataset(request))
         if isinstance(result, ox.QueryBoolean):
-            return _boolean(bool(result), request)
+            return boolean(bool(result), request)
         if isinstance(result, ox.QueryTriples):
-            return _graph(result, request)
+            return graph(result, request)
         variables = [v.value for v in result.variables]
-        return _solutions(variables, ([serialize.oxigraph_term(row[i]) for i in range(len(variables))]
+        return solutions(variables, ([serialize.oxigraph_term(row[i]) for i in range(len(variables))]
                                       for row in result), request)
 
     @staticmethod
@@ -104,7 +75,6 @@ class OxigraphEngine:
             return ([ox.NamedNode(g) for g in request.default_graphs or ()],
                     [ox.NamedNode(g) for g in request.named_graphs or ()])
         return None, None
-
 
 class RdflibEngine:
     """Answers queries with rdflib's SPARQL engine over the build's N-Quads (slow; the reference)."""
@@ -144,18 +114,18 @@ class RdflibEngine:
             with warnings.catch_warnings():
                 # rdflib 7's SPARQL engine calls Dataset.default_context and .contexts, which it deprecates.
                 warnings.filterwarnings("ignore", r"Dataset\.\w+ is deprecated", DeprecationWarning)
-                result = dataset.query(request.query, initNs=PREFIXES)
+                result = dataset.query(request.query, initNs=QUERY_PREFIXES)
                 rows = list(result) if result.type == "SELECT" else None
         except ParseException as error:
             raise QueryError(f"malformed query: error at {error.lineno}:{error.col}: {error.msg}") from None
         if result.type == "ASK":
-            return _boolean(bool(result.askAnswer), request)
+            return boolean(bool(result.askAnswer), request)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             from cqkg.build.load import to_oxigraph
             triples = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.graph)
-            return _graph(triples, request)
+            return graph(triples, request)
         variables = [str(v) for v in result.vars]
-        return _solutions(variables, ([_rdflib_term(row[i]) for i in range(len(variables))] for row in rows), request)
+        return solutions(variables, ([rdflib_term(row[i]) for i in range(len(variables))] for row in rows), request)
 
     def _view(self, default_graphs, named_graphs):
         """A Dataset whose default graph is the union of ``default_graphs``, with the named graphs asked for."""
@@ -179,7 +149,6 @@ class RdflibEngine:
                 self._views.clear()
             self._views[key] = view
         return self._views[key]
-
 
 class RemoteEngine:
     """Answers queries from an external SPARQL endpoint holding the published dataset.
@@ -210,7 +179,7 @@ class RemoteEngine:
 
         from cqkg.errors import EngineFailure
 
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())
         params = [("query", prologue + request.query)]
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs or ()]
@@ -235,70 +204,10 @@ class RemoteEngine:
             log.warning("cannot reach the remote store %s: %s", self.endpoint, getattr(error, "reason", error))
             raise EngineFailure("cannot reach the remote store; the error is logged") from None
         if media == "application/n-triples":
-            return _graph(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), request)
+            return graph(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), request)
         data = json.loads(body)
         if "boolean" in data:
-            return _boolean(bool(data["boolean"]), request)
+            return boolean(bool(data["boolean"]), request)
         variables = data["head"]["vars"]
-        rows = ([_json_term(binding.get(name)) for name in variables] for binding in data["results"]["bindings"])
-        return _solutions(variables, rows, request)
-
-
-def _json_term(term: dict | None):
-    """A SPARQL JSON results term as the neutral term tuple."""
-    if term is None:
-        return None
-    kind = {"typed-literal": "literal"}.get(term["type"], term["type"])
-    if kind != "literal":
-        return (kind, term["value"], None, None)
-    if "xml:lang" in term:
-        return ("literal", term["value"], serialize.RDF_LANGSTRING, term["xml:lang"])
-    return ("literal", term["value"], term.get("datatype", serialize.XSD_STRING), None)
-
-
-def _rdflib_term(term):
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ("uri", str(term), None, None)
-    if isinstance(term, BNode):
-        return ("bnode", str(term), None, None)
-    if isinstance(term, Literal):
-        if term.language:
-            return ("literal", str(term), serialize.RDF_LANGSTRING, term.language)
-        return ("literal", str(term), str(term.datatype) if term.datatype else serialize.XSD_STRING, None)
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def _solutions(variables, rows, request: QueryRequest) -> QueryResponse:
-    if request.results_type is None:
-        raise NotAcceptableError("the query gives solutions, but no accepted media type can carry them")
-    kept, truncated = _take(rows, request.max_rows)
-    return QueryResponse(serialize.solutions(variables, kept, request.results_type), request.results_type,
-                         "solutions", len(kept), truncated)
-
-
-def _boolean(value: bool, request: QueryRequest) -> QueryResponse:
-    if request.results_type is None:
-        raise NotAcceptableError("the query gives a boolean, but no accepted media type can carry it")
-    return QueryResponse(serialize.boolean(value, request.results_type), request.results_type, "boolean", 1)
-
-
-def _graph(triples, request: QueryRequest) -> QueryResponse:
-    if request.graph_type is None:
-        raise NotAcceptableError("the query gives a graph, but no accepted media type can carry it")
-    kept, truncated = _take(triples, request.max_rows)
-    return QueryResponse(serialize.graph(kept, request.graph_type, PREFIXES), request.graph_type, "graph",
-                         len(kept), truncated)
-
-
-def _take(items, limit: int):
-    """Return (at most ``limit`` items as a list, whether more were available)."""
-    kept = []
-    for item in items:
-        if len(kept) == limit:
-            return kept, True
-        kept.append(item)
-    return kept, False
+        rows = ([json_term(binding.get(name)) for name in variables] for binding in data["results"]["bindings"])
+        return solutions(variables, rows, request)

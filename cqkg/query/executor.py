@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cqkg import errors
 from cqkg.query import calls
-from cqkg.query.engines import QueryRequest, make_engine
+from cqkg.query.engines import QueryRequest, QueryResponse, make_engine
 from cqkg.query.sandbox import die_with_parent, isolate_network
 
 log = logging.getLogger("cqkg.executor")
@@ -102,3 +102,32 @@ class Worker:
                 raise errors.ForbiddenQueryError("SERVICE calls are not allowed here: this endpoint's allow-list "
                                                  "does not include the endpoint the query calls") from None
             raise errors.ServiceCallFailed("a SERVICE call of this query failed") from None
+class InlinePool:
+    """Answers in this process with one engine: no time or memory limits (for tests and the CLI).
+
+    It has WorkerPool's interface, so a Flask app built with it behaves the same for
+    everything a query's limits do not decide.
+    """
+
+    def __init__(self, engine):
+        self.worker = Worker(engine, LOCAL, (), isolated=False)
+        self.isolated = False
+
+    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
+        """Answer ``request`` now (``deadline`` and ``disconnected`` are not enforced inline)."""
+        return answer(*self.worker.reply(request))
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+def answer(status: str, payload) -> QueryResponse:
+    """The QueryResponse of a worker's reply, or the CqkgError it stands for."""
+    if status == "ok":
+        return payload
+    if status == "error":
+        kind, message = payload
+        raise getattr(errors, kind, errors.EngineFailure)(message)
+    if status == "federate":
+        raise errors.ForbiddenQueryError("SERVICE calls are not allowed on this endpoint")
+    raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")

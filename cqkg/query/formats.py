@@ -14,49 +14,25 @@ from functools import lru_cache
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from cqkg.formats import GRAPH_FORMATS, RESULTS_FORMATS, format_iri, media_type
+
 #: Media types for SELECT and ASK results, preferred first.
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
+RESULT_TYPES = tuple(media_type(f) for f in RESULTS_FORMATS)
 #: Media types for CONSTRUCT and DESCRIBE results, preferred first.
-GRAPH_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-)
+GRAPH_TYPES = tuple(media_type(f) for f in GRAPH_FORMATS)
 #: Short names accepted by the ``format`` parameter: (type for solutions, type for graphs).
-#: "json" and "xml" name both kinds, as SPARQLWrapper and other clients expect.
+#: Every format's file extension, plus the names clients send; "json" and "xml" name
+#: both kinds, as SPARQLWrapper and other clients expect.
 FORMAT_ALIASES = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "srj": ("application/sparql-results+json", None),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "srx": ("application/sparql-results+xml", None),
-    "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
-    "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "n3": (None, "text/turtle"),
-    "ntriples": (None, "application/n-triples"), "nt": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
-    "rdfxml": (None, "application/rdf+xml"), "rdf": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
-    "trig": (None, "application/trig"), "nquads": (None, "application/n-quads"), "nq": (None, "application/n-quads"),
+    **{f.file_extension: (media_type(f), None) for f in RESULTS_FORMATS},
+    **{f.file_extension: (None, media_type(f)) for f in GRAPH_FORMATS},
+    "json": (RESULT_TYPES[0], "application/ld+json"), "xml": (RESULT_TYPES[1], "application/rdf+xml"),
+    "turtle": (None, "text/turtle"), "n3": (None, "text/turtle"), "ntriples": (None, "application/n-triples"),
+    "json-ld": (None, "application/ld+json"), "rdfxml": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"), "nquads": (None, "application/n-quads"),
 }
 #: W3C format IRIs (https://www.w3.org/ns/formats/) for the service description.
-FORMAT_IRIS = {
-    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
-    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
-    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
-    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
-    "application/trig": "http://www.w3.org/ns/formats/TriG",
-    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
-}
+FORMAT_IRIS = {media_type(f): format_iri(f) for f in RESULTS_FORMATS + GRAPH_FORMATS}
 #: Media types that are also accepted under another name (clients send these).
 SYNONYMS = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
             "text/plain": "application/n-triples", "application/x-turtle": "text/turtle", "text/n3": "text/turtle"}

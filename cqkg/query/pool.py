@@ -35,7 +35,7 @@ from pathlib import Path
 
 from cqkg import errors
 from cqkg.query.engines import QueryRequest, QueryResponse
-from cqkg.query.executor import FEDERATION, LOCAL, serve
+from cqkg.query.executor import FEDERATION, LOCAL, answer, serve
 
 log = logging.getLogger("cqkg.pool")
 POLL_SECONDS = 0.02
@@ -107,7 +107,7 @@ class WorkerPool:
             if status != "federate" or self.federation is None or lane is self.federation:
                 break
             lane = self.federation
-        return _answer(status, payload)
+        return answer(status, payload)
 
     def close(self) -> None:
         """Stop every worker."""
@@ -244,39 +244,6 @@ class WorkerPool:
             self._add(lane)
 
         threading.Thread(target=restart, name="cqkg-worker-restart", daemon=True).start()
-
-
-class InlinePool:
-    """Answers in this process with one engine: no time or memory limits (for tests and the CLI).
-
-    It has WorkerPool's interface, so a Flask app built with it behaves the same for
-    everything a query's limits do not decide.
-    """
-
-    def __init__(self, engine):
-        from cqkg.query.executor import Worker
-
-        self.worker = Worker(engine, LOCAL, (), isolated=False)
-        self.isolated = False
-
-    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
-        """Answer ``request`` now (``deadline`` and ``disconnected`` are not enforced inline)."""
-        return _answer(*self.worker.reply(request))
-
-    def close(self) -> None:
-        """Nothing to stop."""
-
-
-def _answer(status: str, payload) -> QueryResponse:
-    """The QueryResponse of a worker's reply, or the CqkgError it stands for."""
-    if status == "ok":
-        return payload
-    if status == "error":
-        kind, message = payload
-        raise getattr(errors, kind, errors.EngineFailure)(message)
-    if status == "federate":
-        raise errors.ForbiddenQueryError("SERVICE calls are not allowed on this endpoint")
-    raise errors.EngineFailure(f"query engine failure ({payload}); the error is logged")
 
 
 def _stop(worker: _Worker) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+from wcwidth import wcswidth
 
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import PREFIXES, shorten
 
 FORMATS = ("table", "csv", "json")
 
@@ -34,24 +35,26 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
+        return short_iri(term.value)
     if isinstance(term, ox.Literal):
         return term.value + (f"@{term.language}" if term.language else "")
     return str(term)
 
 
-def shorten(iri: str) -> str:
+def short_iri(iri: str) -> str:
     """Write ``iri`` as prefix:local when a cqkg prefix covers it, else as <iri>."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return shorten(iri) or f"<{iri}>"
 
 
 def _table(names, rows) -> str:
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: Chinese characters take two (wcwidth)."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # -1: a control character; count characters

@@ -15,16 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+from cqkg.formats import graph_format
+from cqkg.namespaces import XSD_STRING
+
 
 
 def solutions(variables: list[str], rows: list[tuple], media_type: str) -> bytes:
@@ -46,7 +39,7 @@ def boolean(value: bool, media_type: str) -> bytes:
 
 def graph(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise CONSTRUCT/DESCRIBE triples as ``media_type`` (in the default graph for TriG/N-Quads)."""
-    fmt = GRAPH_FORMATS[media_type]
+    fmt = graph_format(media_type)
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 
 from cqkg.errors import InputMissingError
 from cqkg.build.load import parse_text
+from cqkg.formats import QUAD_FORMATS, file_format
 
-FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
 @dataclass
@@ -35,7 +35,7 @@ def load_release(path: Path) -> dict[str, set[str]]:
     if not path.is_file():
         raise InputMissingError(f"no release dump at {path}")
     name = path.name[:-3] if path.name.endswith(".gz") else path.name
-    fmt = FORMATS.get(Path(name).suffix)
+    fmt = file_format(name, QUAD_FORMATS)
     if fmt is None:
         raise InputMissingError(f"{path}: a release is an .nq or .trig file (optionally .gz), or a release folder")
     raw = path.read_bytes()

@@ -11,6 +11,7 @@ import csv
 import io
 from pathlib import Path
 
+from cqkg.namespaces import ASSERTED_GRAPH, ID, INFERRED_GRAPH, REGISTRIES
 from cqkg.store import KnowledgeGraph
 
 ENTITY_TABLES = {  # file stem: (class whose members it lists, what it holds)
@@ -57,7 +58,9 @@ OBSERVATION_COLUMNS = {
     "sentence_text": "that sentence, verbatim",
 }
 
-ENTITY_QUERY = """
+def entity_query(cls: str) -> str:
+    """The query of one row per entity of the class ``cls`` (a SPARQL IRI or prefixed name)."""
+    return f"""
 SELECT ?iri (SAMPLE(?en) AS ?label_en) (SAMPLE(?zh) AS ?label_zh) (SAMPLE(?status) AS ?zh_label_status)
        (GROUP_CONCAT(DISTINCT ?typeName; separator=";") AS ?types) (SAMPLE(?placeName) AS ?located_in)
        (SAMPLE(?districtName) AS ?district) (SAMPLE(?code) AS ?division_code) (SAMPLE(?moe) AS ?moe_code)
@@ -65,29 +68,29 @@ SELECT ?iri (SAMPLE(?en) AS ?label_en) (SAMPLE(?zh) AS ?label_zh) (SAMPLE(?statu
        (SAMPLE(?rorId) AS ?ror) (SAMPLE(?wd) AS ?wikidata) (SAMPLE(?gn) AS ?geonames)
        (GROUP_CONCAT(DISTINCT STR(?n); separator=";") AS ?source_sentences)
        (GROUP_CONCAT(DISTINCT STR(?authority); separator=";") AS ?sources)
-WHERE {
-    ?iri a %(class)s .
-    FILTER(STRSTARTS(STR(?iri), "https://w3id.org/cqkg/id/"))
-    GRAPH <https://w3id.org/cqkg/graph/asserted> { ?iri a ?type }
+WHERE {{
+    ?iri a {cls} .
+    FILTER(STRSTARTS(STR(?iri), "{ID}"))
+    GRAPH <{ASSERTED_GRAPH}> {{ ?iri a ?type }}
     BIND(REPLACE(STR(?type), "^.*[/#]", "") AS ?typeName)
-    OPTIONAL { ?iri rdfs:label ?en FILTER(LANG(?en) = "en") }
-    OPTIONAL { ?iri rdfs:label ?zh FILTER(LANG(?zh) = "zh") }
-    OPTIONAL { ?iri cq:labelStatus cq:WorkingTranslation BIND("working translation" AS ?status) }
-    OPTIONAL { GRAPH ?g { ?iri cq:locatedIn ?place } ?place rdfs:label ?placeName FILTER(LANG(?placeName) = "en")
-               FILTER(?g != <https://w3id.org/cqkg/graph/inferred>) }
-    OPTIONAL { GRAPH <https://w3id.org/cqkg/graph/asserted> { ?iri cq:locatedIn ?d }
+    OPTIONAL {{ ?iri rdfs:label ?en FILTER(LANG(?en) = "en") }}
+    OPTIONAL {{ ?iri rdfs:label ?zh FILTER(LANG(?zh) = "zh") }}
+    OPTIONAL {{ ?iri cq:labelStatus cq:WorkingTranslation BIND("working translation" AS ?status) }}
+    OPTIONAL {{ GRAPH ?g {{ ?iri cq:locatedIn ?place }} ?place rdfs:label ?placeName FILTER(LANG(?placeName) = "en")
+               FILTER(?g != <{INFERRED_GRAPH}>) }}
+    OPTIONAL {{ GRAPH <{ASSERTED_GRAPH}> {{ ?iri cq:locatedIn ?d }}
                ?d a cq:AdministrativeDivision ; cq:locatedIn ?m ; rdfs:label ?districtName .
-               ?m a cq:Municipality . FILTER(LANG(?districtName) = "en") }
-    OPTIONAL { ?iri cq:divisionCode ?code }
-    OPTIONAL { ?iri cq:moeInstitutionCode ?moe }
-    OPTIONAL { ?iri cq:foundingYear ?founded }
-    OPTIONAL { ?iri schema:url ?url }
-    OPTIONAL { ?iri skos:exactMatch|owl:sameAs ?rorId FILTER(STRSTARTS(STR(?rorId), "https://ror.org/")) }
-    OPTIONAL { ?iri skos:exactMatch|owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/")) }
-    OPTIONAL { ?iri skos:exactMatch|owl:sameAs ?gn FILTER(STRSTARTS(STR(?gn), "https://sws.geonames.org/")) }
-    OPTIONAL { ?iri prov:wasDerivedFrom ?sentence . ?sentence cq:sentenceNumber ?n }
-    OPTIONAL { ?iri dcterms:source ?authority }
-}
+               ?m a cq:Municipality . FILTER(LANG(?districtName) = "en") }}
+    OPTIONAL {{ ?iri cq:divisionCode ?code }}
+    OPTIONAL {{ ?iri cq:moeInstitutionCode ?moe }}
+    OPTIONAL {{ ?iri cq:foundingYear ?founded }}
+    OPTIONAL {{ ?iri schema:url ?url }}
+    OPTIONAL {{ ?iri skos:exactMatch|owl:sameAs ?rorId FILTER(STRSTARTS(STR(?rorId), "{REGISTRIES['ror'][0]}")) }}
+    OPTIONAL {{ ?iri skos:exactMatch|owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "{REGISTRIES['wikidata'][0]}")) }}
+    OPTIONAL {{ ?iri skos:exactMatch|owl:sameAs ?gn FILTER(STRSTARTS(STR(?gn), "{REGISTRIES['geonames'][0]}")) }}
+    OPTIONAL {{ ?iri prov:wasDerivedFrom ?sentence . ?sentence cq:sentenceNumber ?n }}
+    OPTIONAL {{ ?iri dcterms:source ?authority }}
+}}
 GROUP BY ?iri
 ORDER BY ?iri
 """
@@ -117,7 +120,7 @@ def write_tables(kg: KnowledgeGraph, out_dir: Path, log=lambda message: None) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, (cls, _about) in ENTITY_TABLES.items():
-        written.append(_write(out_dir / f"{stem}.csv", list(COLUMNS), kg.select(ENTITY_QUERY % {"class": cls}), log))
+        written.append(_write(out_dir / f"{stem}.csv", list(COLUMNS), kg.select(entity_query(cls)), log))
     written.append(_write(out_dir / "observations.csv", list(OBSERVATION_COLUMNS), kg.select(OBSERVATION_QUERY), log))
     readme = out_dir / "README.md"
     readme.write_text(_readme(), encoding="utf-8")

@@ -15,19 +15,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cqkg.namespaces import BASE, GRAPH, ID, PREFIXES, REGISTRIES
+from cqkg.namespaces import (BASE, DCAT, GRAPH, ID, OWL_SAME_AS, PREFIXES, RDF_TYPE, REGISTRIES, SD, SKOS_CLOSE_MATCH,
+                             SKOS_EXACT_MATCH, VOID, XSD, shorten)
 
 DATASET = ID + "dataset/cqkg"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ENDPOINT = BASE + "sparql"
 DOWNLOADS = BASE + "dumps/"
-LINK_PREDICATES = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
-                   "http://www.w3.org/2004/02/skos/core#closeMatch")
+LINK_PREDICATES = (OWL_SAME_AS, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH)
 MEDIA_TYPE_IRIS = "https://www.iana.org/assignments/media-types/"
 
 
@@ -49,7 +44,7 @@ def void_description(quads: list[ox.Quad], dumps: list[tuple[Path, str]]) -> byt
         ox.Triple(dataset, _v("sparqlEndpoint"), ox.NamedNode(ENDPOINT)),
         ox.Triple(dataset, _v("rootResource"), ox.NamedNode(ID + "place/chongqing")),
     ]
-    prefixes = {"void": VOID, "dcat": DCAT, "spdx": SPDX, "sd": SD, **PREFIXES}
+    prefixes = {"spdx": SPDX, **PREFIXES}
     return ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
@@ -140,11 +135,8 @@ def _int(value: int) -> ox.Literal:
 
 def _class_slug(iri: str) -> str:
     """prefix-local for a class IRI (``cq-district``, ``dcat-dataset``), so classes of two vocabularies never collide."""
-    namespaces = {"void": VOID, "dcat": DCAT, **PREFIXES}
-    for prefix, namespace in sorted(namespaces.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return _slug(f"{prefix}-{iri[len(namespace):]}")
-    return _slug(iri)
+    short = shorten(iri)
+    return _slug(short.replace(":", "-", 1) if short else iri)
 
 
 def _slug(iri_or_name: str) -> str:

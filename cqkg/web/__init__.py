@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, pool=None, limiter=None) -> Fla
     (default: this process only; ``cqkg serve`` shares one between its processes).
     Raises NotBuiltError when there is no build.
     """
-    from cqkg.web import compression, cors, dumps, errors, reconcile, sparql, ui
+    from cqkg.web import about, browse, compression, cors, dumps, errors, reconcile, resources, sparql, ui
     from cqkg.web.endpoint import Endpoint
     from cqkg.web.response_cache import ResponseCache
 
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, pool=None, limiter=None) -> Fla
                         limiter or ClientLimiter(settings.max_client_queries))
     app.extensions["cqkg"] = endpoint
     atexit.register(endpoint.close)
-    for module in (errors, cors, compression, sparql, dumps, reconcile, ui):
+    for module in (errors, cors, compression, sparql, dumps, reconcile, ui, resources, browse, about):
         module.init_app(app)
     if settings.cache_entries > 0:
         app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)

@@ -1,11 +1,18 @@
-"""CORS on every route, so that browser clients on other origins can query (preflight included)."""
+"""CORS on every route, so that browser clients on other origins can query (preflight included).
+
+Hand-written rather than flask-cors: measured on a Flask route (5,000 requests, CPU time,
+median of 3), flask-cors 6.0.5 added 31 µs per request and these few lines 5 µs, on a
+query path whose whole front-end budget is about 400 µs. The data is public and nothing
+uses cookies, so every origin is allowed and nothing else needs deciding.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, request
 
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, Range"
-EXPOSED_HEADERS = "ETag, Content-Length, Content-Encoding, X-CQKG-Truncated, X-CQKG-Rows, X-CQKG-Cache, Retry-After"
+EXPOSED_HEADERS = ("ETag, Content-Length, Content-Encoding, Link, X-CQKG-Truncated, X-CQKG-Rows, X-CQKG-Cache, "
+                   "Retry-After")
 
 
 def init_app(app: Flask) -> None:
@@ -16,7 +23,7 @@ def init_app(app: Flask) -> None:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = request.headers.get(
                 "Access-Control-Request-Headers", ALLOWED_HEADERS)
             response.headers["Access-Control-Max-Age"] = "86400"

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cqkg.query.formats import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
-from cqkg.namespaces import DEF, DEFAULT_UNION, PREFIXES
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+from cqkg.namespaces import DEF, DEFAULT_UNION, RDF_TYPE, RDFS, SD, XSD
 
 
 def service_description(endpoint_url: str, named_graphs: list[str], settings) -> list[ox.Triple]:
@@ -19,19 +16,19 @@ def service_description(endpoint_url: str, named_graphs: list[str], settings) ->
     sd = lambda term: ox.NamedNode(SD + term)  # noqa: E731
     cq = lambda term: ox.NamedNode(DEF + term)  # noqa: E731
     triples = [
-        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, ox.NamedNode(RDF_TYPE), sd("Service")),
         ox.Triple(service, sd("endpoint"), service),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
         ox.Triple(service, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, ox.NamedNode(RDF_TYPE), sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
-        ox.Triple(default, RDF_TYPE, sd("Graph")),
-        ox.Triple(default, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+        ox.Triple(default, ox.NamedNode(RDF_TYPE), sd("Graph")),
+        ox.Triple(default, ox.NamedNode(RDFS + "comment"),
                   ox.Literal("The union of the graphs " + ", ".join(DEFAULT_UNION), language="en")),
-        ox.Triple(service, cq("queryTimeoutSeconds"), ox.Literal(str(settings.query_timeout), datatype=ox.NamedNode(PREFIXES["xsd"] + "decimal"))),
-        ox.Triple(service, cq("maxResultRows"), ox.Literal(str(settings.max_rows), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))),
-        ox.Triple(service, cq("maxRequestBytes"), ox.Literal(str(settings.max_request_bytes), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))),
+        ox.Triple(service, cq("queryTimeoutSeconds"), ox.Literal(str(settings.query_timeout), datatype=ox.NamedNode(XSD + "decimal"))),
+        ox.Triple(service, cq("maxResultRows"), ox.Literal(str(settings.max_rows), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(service, cq("maxRequestBytes"), ox.Literal(str(settings.max_request_bytes), datatype=ox.NamedNode(XSD + "integer"))),
     ]
     for media in RESULT_TYPES + GRAPH_TYPES:
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMAT_IRIS[media])))
@@ -39,6 +36,6 @@ def service_description(endpoint_url: str, named_graphs: list[str], settings) ->
         triples.append(ox.Triple(service, cq("allowedService"), ox.NamedNode(allowed)))
     for index, graph in enumerate(sorted(named_graphs)):
         node = ox.BlankNode(f"namedGraph{index}")
-        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
+        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, ox.NamedNode(RDF_TYPE), sd("NamedGraph")),
                     ox.Triple(node, sd("name"), ox.NamedNode(graph))]
     return triples

@@ -8,6 +8,7 @@ Manifest (GET /reconcile), batch reconciliation (``queries``), data extension
 from __future__ import annotations
 
 import json
+import threading
 import time
 from html import escape
 
@@ -17,10 +18,11 @@ from werkzeug.exceptions import BadRequest, NotFound
 from cqkg.errors import QueryTimeoutError
 from cqkg.namespaces import DEF, ID
 from cqkg.reconcile import EXTENSION_PROPERTIES, Reconciler
-from cqkg.store import KnowledgeGraph
 from cqkg.web import reconcile_params as params
+from cqkg.web.search import knowledge_graph, search_index
 
 blueprint = Blueprint("reconcile", __name__)
+_LOCK = threading.Lock()
 DEFAULT_TYPES = ("Organisation", "ResearchOrganisation", "HigherEducationInstitution", "Enterprise",
                  "AdministrativeDivision", "Place", "InnovationPark", "Expo", "ResearchField", "Industry")
 
@@ -31,10 +33,15 @@ def init_app(app: Flask) -> None:
 
 
 def _reconciler() -> Reconciler:
-    if "cqkg.reconciler" not in current_app.extensions:
-        settings = current_app.extensions["cqkg"].settings
-        current_app.extensions["cqkg.reconciler"] = Reconciler(KnowledgeGraph.open(settings.build_dir))
-    return current_app.extensions["cqkg.reconciler"]
+    """The app's Reconciler, over the same search index as /search (built once, on first use)."""
+    reconciler = current_app.extensions.get("cqkg.reconciler")
+    if reconciler is None:
+        with _LOCK:
+            reconciler = current_app.extensions.get("cqkg.reconciler")
+            if reconciler is None:
+                reconciler = Reconciler(knowledge_graph(), search_index())
+                current_app.extensions["cqkg.reconciler"] = reconciler
+    return reconciler
 
 
 def _json(payload) -> Response:

@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
-from cqkg.namespaces import PREFIXES
+from cqkg.namespaces import DEF, SD
 from cqkg.query import serialize
 from cqkg.query.engines import QueryRequest
 from cqkg.query.formats import UnknownFormat, negotiate
@@ -174,8 +174,7 @@ def _describe_service(endpoint) -> Response:
     if choice.graph is None:
         raise NotAcceptable("the service description is RDF: ask for Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads")
     triples = service_description(request.base_url, endpoint.named_graphs, endpoint.settings)
-    body = serialize.graph(triples, choice.graph, {"sd": "http://www.w3.org/ns/sparql-service-description#",
-                                                   "cq": PREFIXES["cq"]})
+    body = serialize.graph(triples, choice.graph, {"sd": SD, "cq": DEF})
     response = Response(body, mimetype=choice.graph)
     response.vary.add("Accept")
     return response

@@ -1,4 +1,8 @@
-"""The query page researchers use from a browser, at / (and at /sparql for browsers asking for HTML)."""
+"""The pages researchers use from a browser: the query page at / (and at /sparql for browsers asking for HTML).
+
+``init_app`` also registers the browser's companions: search (``cqkg.web.search``)
+and the query editor's data and static files (``cqkg.web.editor``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,18 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template
 
+from cqkg.namespaces import BASE
+
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Register the page at /."""
+    """Register the page at /, search and the editor's routes."""
+    from cqkg.web import editor, search
+
     app.register_blueprint(blueprint)
+    search.init_app(app)
+    editor.init_app(app)
 
 
 @blueprint.get("/")
@@ -21,10 +31,16 @@ def index():
 
 
 def query_page():
-    """Render the query page with the example queries of queries/ (title, description, text)."""
+    """Render the query page with the example queries of queries/ (title, description, text).
+
+    With the editor's bundle built (``make serve`` runs npm and esbuild), the page loads
+    it; without, it keeps the plain textarea and its small inline script.
+    """
+    from cqkg.web.editor import bundle_version
+
     endpoint = current_app.extensions["cqkg"]
     return render_template("query.html", examples=example_queries(Path(endpoint.settings.root) / "queries"),
-                           version=endpoint.version, settings=endpoint.settings)
+                           version=endpoint.version, settings=endpoint.settings, bundle=bundle_version(), base_iri=BASE)
 
 
 def example_queries(folder: Path) -> list[dict]:
