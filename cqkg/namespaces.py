@@ -183,3 +183,11 @@ def term(name: str) -> str:
     """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("dcterms:source")``."""
     prefix, _, local = name.partition(":")
     return PREFIXES[prefix] + local
+
+
+# -- scale-validate: the validation engine's scratch graph --
+#: Graph of the in-memory validation store (never written to a build) where the
+#: engine notes the instances of the classes the shapes name and the nodes an edit touched.
+VALIDATION_GRAPH = GRAPH + "validation"
+VALIDATION_INSTANCE_OF = VALIDATION_GRAPH + "#instanceOf"
+VALIDATION_TOUCHED = VALIDATION_GRAPH + "#touched"
