@@ -185,6 +185,14 @@ def term(name: str) -> str:
     return PREFIXES[prefix] + local
 
 
+# -- scale-validate: the validation engine's scratch graph --
+#: Graph of the in-memory validation store (never written to a build) where the
+#: engine notes the instances of the classes the shapes name and the nodes an edit touched.
+VALIDATION_GRAPH = GRAPH + "validation"
+VALIDATION_INSTANCE_OF = VALIDATION_GRAPH + "#instanceOf"
+VALIDATION_TOUCHED = VALIDATION_GRAPH + "#touched"
+
+
 # -- scale-reason: working graphs of the reasoner's in-memory store (never in a built dataset) --
 #: The triples derived in the last round of a fixpoint (semi-naive evaluation).
 REASONING_DELTA_GRAPH = GRAPH + "reasoning/delta"

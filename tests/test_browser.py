@@ -257,3 +257,29 @@ def test_a_construct_answer_is_shown_as_turtle_with_a_turtle_download(server, ed
     assert "中国科学院重庆绿色智能技术研究院" in graph.text and "@zh" in graph.text
     visible = [b.get_attribute("data-format") for b in by_css(driver, "#downloads button") if b.is_displayed()]
     assert visible == ["turtle"]
+
+
+def test_a_result_link_opens_the_entity_page_with_its_sentence(server, editor_page):
+    driver = editor_page
+    query = "SELECT ?org WHERE { VALUES ?org { cqorg:cigit } }"
+    driver.get(server.base + "/?" + urllib.parse.urlencode({"query": query}))
+    link = wait(driver, lambda d: by_css(d, "#results tbody tr td a") and by_css(d, "#results tbody tr td a")[0],
+                "no result link")
+    link.click()
+    wait(driver, lambda d: d.current_url == server.base + "/id/org/cigit", "the result link did not open the entity page")
+    assert "Chongqing Institute of Green and Intelligent Technology" in by_css(driver, "h1")[0].text
+    sentence = by_css(driver, "#sentences blockquote.sentence")[0]
+    assert "Chongqing Institution of Green and Intelligent Technology of CAS" in sentence.text
+    assert by_css(driver, "#sentences a")[0].get_attribute("href") == server.base + "/id/source/outline-2018-s14"
+    assert by_css(driver, ".zh[lang=zh]") and by_css(driver, ".badge.inferred")
+    screenshot(driver, "entity.png")
+
+
+def test_the_about_page_shows_what_the_graph_holds(server, browser):
+    driver = browser
+    driver.get(server.base + "/about")
+    assert "cqkg" in by_css(driver, "h1")[0].text
+    text = driver.find_element("css selector", "main").text
+    assert "CC BY 4.0" in text or "creativecommons.org" in driver.page_source
+    assert by_css(driver, "a[href='/validation']")
+    screenshot(driver, "about.png")
