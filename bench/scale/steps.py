@@ -59,7 +59,7 @@ def measure_build(root: Path, build_dir: Path, force: bool) -> dict:
 
     def log(line: str) -> None:
         name = line.split(":", 1)[0]
-        if name in ("hash", "load", "validate", "reason", "write"):
+        if name in ("load", "validate", "reason", "write"):
             sampler.mark(name)
     started = time.perf_counter()
     result = build(root, build_dir, force=force, log=log)
