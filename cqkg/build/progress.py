@@ -47,8 +47,10 @@ class Progress:
     @contextmanager
     def step(self, name: str, total: int | None = None, unit: str = "item"):
         """Run one step: a bar while it runs (on a terminal), then one line with its counts and seconds."""
-        bar = tqdm(total=total, desc=name, unit=unit, file=sys.stderr, leave=False,
-                   dynamic_ncols=True) if self.bars else None
+        # A step of unknown length shows its name and elapsed time rather than an empty count.
+        shape = {} if total else {"bar_format": "{desc}: {elapsed}"}
+        bar = tqdm(total=total, desc=name, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True,
+                   **shape) if self.bars else None
         step, started = Step(bar), time.perf_counter()
         try:
             yield step
