@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bench.scale.violations import KINDS, Violation, break_block
+from bench.scale.statements import Block, Statement
+from bench.scale.violations import KINDS, break_block
 from cqkg.namespaces import CURATED_GRAPH, DEF, PREFIXES, SOURCE_GRAPH
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,26 +102,6 @@ def organisation_classes(ontology: Path) -> list[str]:
 def sentence_text(i: int) -> str:
     """The text of synthetic sentence ``i`` (it names the block's organisation and figure)."""
     return f"Synthetic sentence {i} names synthetic organisation {i} and states synthetic figure {i}."
-
-
-@dataclass
-class Statement:
-    """One subject in one graph with its (property, object) pairs, both in Turtle syntax."""
-
-    graph: str
-    subject: str
-    pairs: list[tuple[str, str]]
-
-
-@dataclass
-class Block:
-    """The statements of one block, by role: ``sentence``, ``org``, ``observation``, ``curated``, extras."""
-
-    statements: list[Statement] = field(default_factory=list)
-
-    def get(self, subject: str) -> Statement:
-        """The statement about ``subject`` (the first one)."""
-        return next(s for s in self.statements if s.subject == subject)
 
 
 class World:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bench.scale.statements import Block, Statement
 from cqkg.namespaces import CURATED_GRAPH, PREFIXES
 
-if TYPE_CHECKING:  # imported for the type hints only (generate imports this module)
-    from bench.scale.generate import Block, World
+if TYPE_CHECKING:  # for the type hints only (generate imports this module)
+    from bench.scale.generate import World
 
 #: Each kind and the shape it breaks (in the order the generator cycles through them).
 KINDS = (
@@ -37,7 +38,7 @@ class Violation:
     focus: str
 
 
-def break_block(kind: str, block: "Block", world: "World", i: int) -> Violation:
+def break_block(kind: str, block: Block, world: "World", i: int) -> Violation:
     """Break block ``i`` with a violation of ``kind``; return it."""
     org, observation, sentence = world.org(i), f"cqobservation:synth-{i}", f"cqsource:synth-s{i}"
     focus = org
@@ -85,19 +86,18 @@ def expand(name: str) -> str:
     return PREFIXES[prefix] + local
 
 
-def _drop(block: "Block", subject: str, prop: str, which=lambda o: True) -> None:
+def _drop(block: Block, subject: str, prop: str, which=lambda o: True) -> None:
     statement = block.get(subject)
     statement.pairs[:] = [(p, o) for p, o in statement.pairs if not (p == prop and which(o))]
 
 
-def _extra_org(block: "Block", graph: str, subject: str, place: str, pairs=(), english: bool = True) -> str:
+def _extra_org(block: Block, graph: str, subject: str, place: str, pairs=(), english: bool = True) -> str:
     """Add a plain cq:Organisation located in ``place``, labelled in Chinese (and English), with ``pairs``."""
     labels = [("rdfs:label", f'"Synthetic organisation {subject.partition(":")[2]}"@en')] if english else []
     chinese = ("rdfs:label", f'"合成机构{subject.partition(":")[2]}"@zh')
     return _extra(block, graph, subject, [("a", "cq:Organisation"), *labels, chinese, ("cq:locatedIn", place), *pairs])
 
 
-def _extra(block: "Block", graph: str, subject: str, pairs: list[tuple[str, str]]) -> str:
-    from bench.scale.generate import Statement
+def _extra(block: Block, graph: str, subject: str, pairs: list[tuple[str, str]]) -> str:
     block.statements.append(Statement(graph, subject, pairs))
     return subject

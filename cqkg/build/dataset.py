@@ -10,7 +10,6 @@ writes it out with the data's own graphs.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pyoxigraph as ox
 
