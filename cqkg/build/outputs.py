@@ -29,6 +29,7 @@ from cqkg.errors import CqkgError
 NQ = ox.RdfFormat.N_QUADS
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 DEFAULT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SORTING = DATASET + ".sorting."
 
 
 class Outputs:
@@ -45,6 +46,8 @@ class Outputs:
 
     def start(self) -> None:
         """Concatenate the data graphs; for a fresh store, start loading them in a thread."""
+        for stale in self.build_dir.glob(SORTING + "*"):  # left by killed builds
+            stale.unlink(missing_ok=True)
         with open(self.data_dump, "wb") as out:
             for p in self.parsed:
                 if p.kind == "data":
@@ -62,8 +65,11 @@ class Outputs:
 
     def finish(self) -> dict[str, int]:
         """Complete dataset.nq.new and store.new/; return the quads per graph."""
-        _run(["sort", "-u", "-T", str(self.build_dir), "-o", str(self.dataset_new),
-              str(self.data_dump), str(self.stated_dump)])
+        # Sorted under a name of this process's own: a sort left running by a killed build
+        # (SIGKILL does not reach it) cannot write over this one's output.
+        sorting = self.build_dir / f"{SORTING}{os.getpid()}"
+        _run(["sort", "-u", "-T", str(self.build_dir), "-o", str(sorting), str(self.data_dump), str(self.stated_dump)])
+        os.replace(sorting, self.dataset_new)
         if self.previous and not _update(self.build_dir, self.dataset_new, self.store_new):
             self.previous = False
             shutil.rmtree(self.store_new, ignore_errors=True)
