@@ -107,7 +107,7 @@ def _build(root: Path, build_dir: Path, files: list[Path], hashes: dict[str, str
         store = dataset.working_store(parsed)
         reparsed = sum(not p.reused for p in parsed)
         step.done(f"{len(parsed)} RDF files ({reparsed} parsed, {len(parsed) - reparsed} from the cache), "
-                  f"{len(store)} stated triples and quads")
+                  f"{len(store)} quads in the working store")
     outputs = Outputs(build_dir, parsed, previous=not force and _has_previous(build_dir))
     try:
         outputs.start()  # the data graphs load into the new store while the next steps run
