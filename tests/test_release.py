@@ -16,7 +16,6 @@ from cqkg.release.diff import diff, render
 from cqkg.release.dumps import FORMATS, dataset_quads, default_graph_triples, export
 from cqkg.build.load import to_rdflib
 from cqkg.release.folder import release
-from cqkg.store import KnowledgeGraph
 from conftest import fetch
 
 RDFLIB_FORMATS = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}

@@ -16,12 +16,13 @@ import json
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.security import safe_join
 
 from cqkg.namespaces import BASE, PREFIXES, shorten
-from cqkg.web.search import knowledge_graph, local_path, search_index
+from cqkg.web.search import local_path, search_index
+from cqkg.web.shared import knowledge_graph, once
 
 blueprint = Blueprint("editor", __name__)
 BUNDLE_DIR = Path(__file__).parent / "static" / "dist"
@@ -55,10 +56,7 @@ def bundle(filename: str):
 @blueprint.get("/editor/terms")
 def terms():
     """{"prefixes": {prefix: namespace}, "terms": [{"name", "iri", "kind", "label"}, …]} for completion."""
-    cached = current_app.extensions.get("cqkg.editor.terms")
-    if cached is None:
-        cached = current_app.extensions["cqkg.editor.terms"] = {"prefixes": PREFIXES, "terms": _ontology_terms()}
-    return jsonify(cached)
+    return jsonify(once("cqkg.editor.terms", lambda: {"prefixes": PREFIXES, "terms": _ontology_terms()}))
 
 
 def _ontology_terms() -> list[dict]:

@@ -8,7 +8,6 @@ Manifest (GET /reconcile), batch reconciliation (``queries``), data extension
 from __future__ import annotations
 
 import json
-import threading
 import time
 from html import escape
 
@@ -19,10 +18,10 @@ from cqkg.errors import QueryTimeoutError
 from cqkg.namespaces import DEF, ID
 from cqkg.reconcile import EXTENSION_PROPERTIES, Reconciler
 from cqkg.web import reconcile_params as params
-from cqkg.web.search import knowledge_graph, search_index
+from cqkg.web.search import search_index
+from cqkg.web.shared import knowledge_graph, once
 
 blueprint = Blueprint("reconcile", __name__)
-_LOCK = threading.Lock()
 DEFAULT_TYPES = ("Organisation", "ResearchOrganisation", "HigherEducationInstitution", "Enterprise",
                  "AdministrativeDivision", "Place", "InnovationPark", "Expo", "ResearchField", "Industry")
 
@@ -34,14 +33,7 @@ def init_app(app: Flask) -> None:
 
 def _reconciler() -> Reconciler:
     """The app's Reconciler, over the same search index as /search (built once, on first use)."""
-    reconciler = current_app.extensions.get("cqkg.reconciler")
-    if reconciler is None:
-        with _LOCK:
-            reconciler = current_app.extensions.get("cqkg.reconciler")
-            if reconciler is None:
-                reconciler = Reconciler(knowledge_graph(), search_index())
-                current_app.extensions["cqkg.reconciler"] = reconciler
-    return reconciler
+    return once("cqkg.reconciler", lambda: Reconciler(knowledge_graph(), search_index()))
 
 
 def _json(payload) -> Response:

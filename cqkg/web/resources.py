@@ -21,7 +21,7 @@ from cqkg.linked_data.rdf import BY_MEDIA_TYPE, serialize
 from cqkg.linked_data.resolve import iri_for_path, local_path
 from cqkg.linked_data.view import href
 from cqkg.namespaces import ONTOLOGY
-from cqkg.store import KnowledgeGraph
+from cqkg.web.shared import open_store
 from cqkg.web import html
 from cqkg.web.html import site as _site
 from cqkg.web.negotiation import HTML, OFFERS, SUFFIX_OF, choose, split_suffix
@@ -32,8 +32,7 @@ MAX_AGE_SECONDS = 300
 
 def init_app(app: Flask) -> None:
     """Open the store for pages in this process and register the dereferencing routes and page filters."""
-    settings = app.extensions["cqkg"].settings
-    app.extensions["cqkg_pages"] = LinkedData(KnowledgeGraph.open(settings.build_dir))
+    app.extensions["cqkg_pages"] = LinkedData(open_store(app))
     app.add_template_filter(href, "href")
     html.init_app(app)
     app.context_processor(lambda: {"version": app.extensions["cqkg_pages"].version})

@@ -14,19 +14,16 @@ serves (whose version never changes while it runs), and shared with /reconcile.
 
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from cqkg.namespaces import BASE
 from cqkg.search import Hit, SearchIndex, rank
-from cqkg.store import KnowledgeGraph
+from cqkg.web.shared import knowledge_graph, once
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
 MAX_QUERY_CHARS = 200
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
-_LOCK = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
@@ -34,26 +31,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-def knowledge_graph() -> KnowledgeGraph:
-    """The app's read-only view of the built store it serves (opened once)."""
-    kg = current_app.extensions.get("cqkg.graph")
-    if kg is None:
-        with _LOCK:
-            kg = current_app.extensions.setdefault(
-                "cqkg.graph", KnowledgeGraph.open(current_app.extensions["cqkg"].settings.build_dir))
-    return kg
-
-
 def search_index() -> SearchIndex:
     """The app's search index, built on first use from the build it serves."""
-    index = current_app.extensions.get("cqkg.search")
-    if index is None:
-        kg = knowledge_graph()
-        with _LOCK:
-            index = current_app.extensions.get("cqkg.search")
-            if index is None:
-                index = current_app.extensions["cqkg.search"] = SearchIndex.build(kg)
-    return index
+    return once("cqkg.search", lambda: SearchIndex.build(knowledge_graph()))
 
 
 def local_path(iri: str) -> str:
