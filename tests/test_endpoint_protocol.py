@@ -66,6 +66,7 @@ def test_a_graph_iri_from_outside_is_never_loaded(web):
     ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
     ("text/*", "text/csv"),
     ("text/tab-separated-values;q=1, text/csv;q=0.1", "text/tab-separated-values"),
+    ("application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),  # parameters ignored, as for pages
 ])
 def test_select_result_format_follows_accept(web, accept, expected):
     answer = get(web, LABEL_QUERY, headers={"Accept": accept})

@@ -9,12 +9,8 @@ kind (the endpoint then answers 406).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
-from cqkg.formats import GRAPH_FORMATS, RESULTS_FORMATS, format_iri, media_type
+from cqkg.formats import GRAPH_FORMATS, RESULTS_FORMATS, best_offer, format_iri, media_type
 
 #: Media types for SELECT and ASK results, preferred first.
 RESULT_TYPES = tuple(media_type(f) for f in RESULTS_FORMATS)
@@ -33,13 +29,9 @@ FORMAT_ALIASES = {
 }
 #: W3C format IRIs (https://www.w3.org/ns/formats/) for the service description.
 FORMAT_IRIS = {media_type(f): format_iri(f) for f in RESULTS_FORMATS + GRAPH_FORMATS}
-#: Media types that are also accepted under another name (clients send these).
-SYNONYMS = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
-            "text/plain": "application/n-triples", "application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
-
-
-#: Accept headers up to this length are memoised (clients send a handful of distinct short ones).
-CACHED_HEADER_CHARS = 256
+#: Media types that are also accepted under another name (clients send these): (as sent, as offered).
+SYNONYMS = (("application/json", "application/sparql-results+json"), ("application/xml", "application/sparql-results+xml"),
+            ("text/plain", "application/n-triples"), ("application/x-turtle", "text/turtle"), ("text/n3", "text/turtle"))
 
 
 @dataclass(frozen=True)
@@ -60,41 +52,12 @@ def negotiate(accept_header: str | None, format_param: str | None = None) -> Cho
     Honours q-values and wildcards; an absent or empty Accept means ``*/*``.
     Raises UnknownFormat for an unknown ``format`` value.
     """
-    if len(accept_header or "") + len(format_param or "") > CACHED_HEADER_CHARS:
-        return _negotiate(accept_header, format_param)  # never keep a client's long header in memory
-    return _negotiate_cached(accept_header, format_param)
-
-
-@lru_cache(maxsize=256)
-def _negotiate_cached(accept_header: str | None, format_param: str | None) -> Choice:
-    return _negotiate(accept_header, format_param)
-
-
-def _negotiate(accept_header: str | None, format_param: str | None) -> Choice:
     if format_param:
         name = format_param.strip().lower()
         if name in FORMAT_ALIASES:
             return Choice(*FORMAT_ALIASES[name])
-        media = SYNONYMS.get(name, name)
+        media = dict(SYNONYMS).get(name, name)
         if media not in RESULT_TYPES and media not in GRAPH_TYPES:
             raise UnknownFormat(format_param)
         return Choice(media if media in RESULT_TYPES else None, media if media in GRAPH_TYPES else None)
-    accept = parse_accept_header(_with_synonyms(accept_header or "*/*"), MIMEAccept)
-    return Choice(_best(accept, RESULT_TYPES), _best(accept, GRAPH_TYPES))
-
-
-def _best(accept: MIMEAccept, offers: tuple[str, ...]) -> str | None:
-    best = accept.best_match(offers)
-    return best if best and accept.quality(best) > 0 else None
-
-
-def _with_synonyms(header: str) -> str:
-    """Add the canonical type beside each synonym a client sent, with the same parameters."""
-    parts = []
-    for item in header.split(","):
-        parts.append(item)
-        media, _, params = item.strip().partition(";")
-        canonical = SYNONYMS.get(media.strip().lower())
-        if canonical:
-            parts.append(canonical + (";" + params if params else ""))
-    return ",".join(parts)
+    return Choice(best_offer(accept_header, RESULT_TYPES, SYNONYMS), best_offer(accept_header, GRAPH_TYPES, SYNONYMS))

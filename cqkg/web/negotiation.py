@@ -1,19 +1,14 @@
 """Content negotiation for pages and descriptions: the Accept header (q-values honoured) or a suffix.
 
 A browser asking ``text/html`` gets the page; a program gets the description in
-Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads. ``choose`` decides on
-werkzeug's parse of the header (``MIMEAccept``), each media range reduced to its
-type (parameters such as ``charset`` dropped) and common synonyms mapped to the type
+Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads. ``choose`` decides with
+``cqkg.formats.best_offer``, as /sparql does, with common synonyms mapped to the type
 served. A suffix (``/id/org/cigit.ttl``) names one representation whatever the header.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
+from cqkg.formats import best_offer
 from cqkg.linked_data.rdf import REPRESENTATIONS
 
 HTML = "text/html"
@@ -21,11 +16,9 @@ HTML = "text/html"
 OFFERS = (HTML,) + tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES = {"html": HTML, **{r.suffix: r.media_type for r in REPRESENTATIONS}}
 SUFFIX_OF = {media: suffix for suffix, media in SUFFIXES.items()}
-#: Media types clients send for a type served under another name.
-SYNONYMS = {"application/xhtml+xml": HTML, "application/json": "application/ld+json", "text/n3": "text/turtle",
-            "application/x-turtle": "text/turtle", "text/plain": "application/n-triples"}
-#: Accept headers up to this length are memoised (clients send a handful of distinct short ones).
-CACHED_HEADER_CHARS = 256
+#: Media types clients send for a type served under another name: (as sent, as served).
+SYNONYMS = (("application/xhtml+xml", HTML), ("application/json", "application/ld+json"), ("text/n3", "text/turtle"),
+            ("application/x-turtle", "text/turtle"), ("text/plain", "application/n-triples"))
 
 
 def choose(accept_header: str | None, offers: tuple[str, ...] = OFFERS, synonyms: bool = True) -> str | None:
@@ -33,26 +26,7 @@ def choose(accept_header: str | None, offers: tuple[str, ...] = OFFERS, synonyms
 
     ``synonyms`` maps the types of SYNONYMS to the RDF types served (off where JSON means plain JSON).
     """
-    if len(accept_header or "") > CACHED_HEADER_CHARS:
-        return _choose(accept_header, offers, synonyms)  # never keep a client's long header in memory
-    return _choose_cached(accept_header, offers, synonyms)
-
-
-@lru_cache(maxsize=256)
-def _choose_cached(accept_header: str | None, offers: tuple[str, ...], synonyms: bool) -> str | None:
-    return _choose(accept_header, offers, synonyms)
-
-
-def _choose(accept_header: str | None, offers: tuple[str, ...], synonyms: bool) -> str | None:
-    parsed = parse_accept_header(accept_header or "*/*", MIMEAccept)
-    canonical = MIMEAccept([(_canonical(value, synonyms), quality) for value, quality in parsed])
-    best = canonical.best_match(offers)
-    return best if best and canonical.quality(best) > 0 else None
-
-
-def _canonical(media_range: str, synonyms: bool) -> str:
-    media = media_range.split(";", 1)[0].strip().lower()
-    return SYNONYMS.get(media, media) if synonyms else media
+    return best_offer(accept_header, offers, SYNONYMS if synonyms else ())
 
 
 def prefers_html(accept_header: str | None, alternative: str) -> bool:

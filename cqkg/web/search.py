@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
+from cqkg.formats import best_offer
 from cqkg.namespaces import BASE
 from cqkg.search import Hit, SearchIndex, rank
 from cqkg.web.shared import knowledge_graph, once
@@ -66,8 +67,7 @@ def _wants_json(format_name: str | None) -> bool:
         return format_name == "json"
     if format_name:
         raise BadRequest(f"unknown format {format_name[:40]!r}: use json or html")
-    accept = request.accept_mimetypes
-    return accept.best_match(["text/html", "application/json"]) == "application/json"
+    return best_offer(request.headers.get("Accept"), ("text/html", "application/json")) == "application/json"
 
 
 def _limit(raw: str | None) -> int:

@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
+from cqkg.formats import best_offer
 from cqkg.namespaces import DEF, SD
 from cqkg.query import serialize
 from cqkg.query.engines import QueryRequest
@@ -164,8 +165,7 @@ def _not_modified(etag: str) -> Response:
 
 def _describe_service(endpoint) -> Response:
     from cqkg.web import ui
-    accept = request.accept_mimetypes
-    if accept.best_match(["text/html", "text/turtle"]) == "text/html" and accept.quality("text/html") > 0:
+    if best_offer(request.headers.get("Accept"), ("text/html", "text/turtle")) == "text/html":
         return ui.query_page()
     try:
         choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
