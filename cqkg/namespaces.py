@@ -45,6 +45,10 @@ INFERRED_GRAPH = GRAPH + "inferred"
 CURATED_GRAPH = GRAPH + "curated"
 SOURCE_GRAPH = GRAPH + "source"
 DEFAULT_UNION = (ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH)
+#: The graphs of facts linking to external registries: GRAPH + "links/<name>".
+LINKS_GRAPHS = GRAPH + "links/"
+#: The ontology's own IRI (``/def/`` on the server).
+ONTOLOGY = DEF
 
 #: The entity kinds: every entity IRI is ID + kind + "/" + slug.
 ENTITY_KINDS = (
@@ -142,6 +146,12 @@ def shorten(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
 _PREFIX_OF_NAMESPACE = {namespace: name for name, namespace in PREFIXES.items()}
 
 
+def term(name: str) -> str:
+    """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("dcterms:source")``."""
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
+
+
 def turtle_prefixes(names) -> list[str]:
     """The ``@prefix`` lines declaring ``names`` (keys of PREFIXES), aligned, in the order given."""
     width = max(len(name) for name in names) + 1
@@ -164,37 +174,17 @@ def is_sentence_graph(iri: str) -> bool:
 _SENTENCE_SLUG = re.compile(r"/[a-z0-9-]+-s\d+$")
 
 
-# dumps-anywhere: loading the release into other stores (docs/loading.md).
+# -- Graphs outside the dataset: other stores' names and working graphs --
 
 #: The name under which a store that has no default graph of its own per dataset
 #: (Virtuoso) keeps the dump's default graph; not a graph of the dataset itself.
 STORE_DEFAULT_GRAPH = GRAPH + "default"
-
-
-# -- linked-data branch: dereferencing and pages ------------------------------
-
-#: The ontology's own IRI (``/def/`` on the server).
-ONTOLOGY = DEF
-#: The graphs of facts linking to external registries: GRAPH + "links/<name>".
-LINKS_GRAPHS = GRAPH + "links/"
-
-
-def term(name: str) -> str:
-    """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("dcterms:source")``."""
-    prefix, _, local = name.partition(":")
-    return PREFIXES[prefix] + local
-
-
-# -- scale-validate: the validation engine's scratch graph --
 #: Graph of the in-memory validation store (never written to a build) where the
 #: engine notes the instances of the classes the shapes name and the nodes an edit touched.
 VALIDATION_GRAPH = GRAPH + "validation"
 VALIDATION_INSTANCE_OF = VALIDATION_GRAPH + "#instanceOf"
 VALIDATION_TOUCHED = VALIDATION_GRAPH + "#touched"
-
-
-# -- scale-reason: working graphs of the reasoner's in-memory store (never in a built dataset) --
-#: The triples derived in the last round of a fixpoint (semi-naive evaluation).
+#: The triples the reasoner derived in the last round of a fixpoint (semi-naive evaluation).
 REASONING_DELTA_GRAPH = GRAPH + "reasoning/delta"
-#: The derived literals, compared with the stated ones.
+#: The literals the reasoner derived, compared with the stated ones.
 REASONING_LITERALS_GRAPH = GRAPH + "reasoning/derived-literals"

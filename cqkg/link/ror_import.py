@@ -32,15 +32,13 @@ from pathlib import Path
 from cqkg.errors import CqkgError
 from cqkg.link import ror_trig as trig
 from cqkg.link.ror_records import Mapping, Record, read_mapping, read_records
-from cqkg.namespaces import (DEF, ID, OWL_SAME_AS, PREFIXES, RDF_TYPE, RDFS_LABEL, REGISTRIES,
-                             SKOS)
+from cqkg.namespaces import (DEF, ID, OWL_SAME_AS, RDF_TYPE, RDFS_LABEL, REGISTRIES, SKOS,
+                             term)
 
 ROR = REGISTRIES["ror"][0]
 WIKIDATA = REGISTRIES["wikidata"][0]
 GEOMETRY = ID + "geometry/"
 
-CQ = DEF
-GEO = PREFIXES["geo"]
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -73,18 +71,18 @@ class Existing:
             value = getattr(o, "value", None)
             if p == RDF_TYPE:
                 seen.types.setdefault(s, set()).add(value)
-                if value == CQ + "Country":
+                if value == term("cq:Country"):
                     countries.add(s)
             elif p in (RDFS_LABEL, SKOS + "altLabel", SKOS + "prefLabel"):
                 name = (value, getattr(o, "language", None) or "")
                 seen.labels.setdefault(s, set()).add(name)
                 if p == RDFS_LABEL:
                     seen.preferred.setdefault(s, set()).add(name)
-            elif p == CQ + "country":
+            elif p == term("cq:country"):
                 seen.country.setdefault(s, set()).add(value)
-            elif p == CQ + "foundingYear":
+            elif p == term("cq:foundingYear"):
                 seen.founding.setdefault(s, set()).add(value)
-            elif p == GEO + "hasGeometry":
+            elif p == term("geo:hasGeometry"):
                 seen.geometry.setdefault(s, set()).add(value)
             elif p in (SKOS + "exactMatch", OWL_SAME_AS):
                 seen.links.setdefault(s, set()).add(value)
@@ -126,7 +124,7 @@ def build(mapping: list[Mapping], records: dict[str, Record], existing: Existing
         if record is None:
             raise CqkgError(f"{where}: no record for ROR {row.ror_id} among the records given")
         types = existing.types.get(row.iri, set())
-        if not any(t.startswith(CQ) for t in types):
+        if not any(t.startswith(DEF) for t in types):
             raise CqkgError(f"{where}: {row.iri} is not an organisation of the data")
         if record.status == "withdrawn":
             conflicts.append(f"{where}: ROR {row.ror_id} is withdrawn; nothing imported for {_slug(row.iri)}")
