@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sections import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Chongqing University", "Southwest University", "Jilin University", "NXP Semiconductors", "Chongqing",
          "重庆大学", "Harbin Institute of Technology", "Yuzhong District", "Continental AG", "Inspur"]
@@ -81,9 +83,7 @@ def main() -> None:
             f"including start-up), peak memory of the `cqkg link` process {peak_mb:.0f} MB.\n\n"
             f"`cqkg link` said: {summary}\n")
     print(text)
-    report = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
-    report = report.split(SECTION)[0].rstrip() + "\n\n" + text if report else text
-    args.write.write_text(report, encoding="utf-8")
+    write_section(args.write, text)
 
 
 if __name__ == "__main__":

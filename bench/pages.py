@@ -11,18 +11,12 @@ they could have had, is off.
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
-import urllib.request
 from datetime import datetime, timezone
-from pathlib import Path
 
-from bench.load import Measurement, measure, wrk_path
-from bench.search import write_section
-from bench.servers import ROOT, start
-from cqkg.build.pipeline import ensure_built
-from cqkg.settings import Settings
+from bench.load import Measurement, measure
+from bench.sections import run_on_uncached_server, warm_up, write_section
 
 SECTION = "## Entity pages (`/id/…`)"
 #: Entities of different kinds: an institute, a university, a district, a sentence.
@@ -38,20 +32,12 @@ def measure_pages(base: str, seconds: float, connections: int, each: bool = Fals
     results = {}
     for name, accept in PAGES.items():
         urls = [base + path for path in ENTITIES]
-        _warm_up(urls, accept)
+        warm_up(urls, WARM_UP_REQUESTS, accept)  # every server process compiles the templates
         if each:
             for path, url in zip(ENTITIES, urls):
                 results[f"{name} {path}"] = measure([url], seconds, connections, accept=accept)
         results[name] = measure(urls, seconds, connections, accept=accept)
     return results
-
-
-def _warm_up(urls: list[str], accept: str) -> None:
-    """Every page, once per new connection, so that each server process has compiled the templates."""
-    for number in range(WARM_UP_REQUESTS):
-        request = urllib.request.Request(urls[number % len(urls)], headers={"Accept": accept})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
 
 
 def targets(measured: dict[str, Measurement]) -> list[tuple[bool, str]]:
@@ -73,21 +59,13 @@ def report(results: dict[str, Measurement], args) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _measure_noting_load(base: str, args) -> dict[str, Measurement]:
+    args.load = os.getloadavg()[0]  # before the load the benchmark itself adds
+    return measure_pages(base, args.seconds, args.connections, each=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.pages")
-    parser.add_argument("--seconds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--write", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    args = parser.parse_args()
-    args.load = os.getloadavg()[0]
-    wrk_path()
-    settings = Settings.from_env()
-    ensure_built(settings.root, settings.build_dir, log=print)
-    server = start("cqkg-oxigraph-uncached", settings.build_dir)
-    try:
-        results = measure_pages(server.sparql.removesuffix("/sparql"), args.seconds, args.connections, each=True)
-    finally:
-        server.stop()
+    results, args = run_on_uncached_server("python -m bench.pages", _measure_noting_load)
     section = report(results, args)
     print(section)
     write_section(args.write, section)

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.scale.generate import REPO, generate
+from bench.sections import write_section
 
 SECTION = "## Build at scale (`python -m bench.scale`)"
 STEPS = ("load", "validate", "reason", "write")
@@ -52,8 +53,7 @@ def main() -> None:
         check = _check_violations(Path(folder) / "violations", min(sizes))
     text = _report(columns, check, args)
     print(text)
-    report = args.write.read_text(encoding="utf-8") if args.write.exists() else "# Benchmarks\n"
-    args.write.write_text(_replace_section(report, text), encoding="utf-8")
+    write_section(args.write, text)
     print(f"written to {args.write}")
 
 
@@ -160,15 +160,6 @@ def _targets(columns: list[dict]):
     memory = peak("1 M")
     measured = "not measured" if memory is None else f"{memory:,} MB"
     yield memory is not None and memory < 4096, f"1 M quads under 4 GB: {measured}"
-
-
-def _replace_section(report: str, section: str) -> str:
-    """``report`` with its scale section replaced by ``section`` (appended if it had none)."""
-    if SECTION not in report:
-        return report.rstrip() + "\n\n" + section
-    before, _, after = report.partition(SECTION)
-    rest = after.split("\n## ", 1)
-    return before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
 
 
 if __name__ == "__main__":
