@@ -248,6 +248,16 @@ def test_pyoxigraph_quads_and_rdflib_graphs_give_the_same_report(shipped):
     assert from_graphs.findings and from_graphs.findings == from_quads.findings
 
 
+def test_a_store_is_validated_in_place_and_left_as_it_was(shipped):
+    data = Graph().parse(FIXTURES / "invalid" / "observation-without-unit.ttl")
+    quads = [ox.Quad(*map(_ox, t)) for t in data] + [ox.Quad(t.subject, t.predicate, t.object) for t in shipped["inputs"].ontology]
+    store = data_store(quads)
+    before = sorted(map(str, store))
+    in_place = validate(store, shipped["inputs"].shapes, [])
+    assert in_place.findings == validate(data, shipped["shapes"], shipped["ontology"]).findings
+    assert sorted(map(str, store)) == before  # no scratch graph left behind
+
+
 def test_findings_name_the_files_that_describe_their_focus_node(shipped):
     data = Graph().parse(FIXTURES / "invalid" / "observation-without-unit.ttl")
     focus = ID + "observation/t"

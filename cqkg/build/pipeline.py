@@ -160,18 +160,8 @@ def _has_previous(build_dir: Path) -> bool:
 
 
 def _validate(store: ox.Store, shapes: list[ox.Quad], defined_in: dict[str, set[str]]) -> Report:
-    """Validate the stated triples (the store's default graph: ontology and asserted) against the shapes."""
-    return validate(_Triples(store, ox.DefaultGraph()), shapes, [], defined_in)
-
-
-class _Triples:
-    """The quads of one graph of a store, iterable as often as needed (the validator may read them twice)."""
-
-    def __init__(self, store: ox.Store, graph):
-        self.store, self.graph = store, graph
-
-    def __iter__(self):
-        return iter(self.store.quads_for_pattern(None, None, None, self.graph))
+    """Validate the stated triples (the store's default graph: ontology and asserted) against the shapes, in place."""
+    return validate(store, shapes, [], defined_in)
 
 
 def ensure_built(root: Path, build_dir: Path, log=lambda message: None) -> None:

@@ -22,7 +22,7 @@ from cqkg.build.load import to_graph, to_oxigraph
 from cqkg.build.shacl_engine import Result, data_store, reach, run_shapes
 from cqkg.build.shacl_reference import reference_results
 from cqkg.build.shacl_shapes import reach_depth, read_shapes
-from cqkg.namespaces import PREFIXES, shorten
+from cqkg.namespaces import PREFIXES, VALIDATION_GRAPH, shorten
 
 SHACL = PREFIXES["sh"]
 SEVERITY_NAMES = {SHACL + "Violation": "Violation", SHACL + "Warning": "Warning", SHACL + "Info": "Info"}
@@ -77,7 +77,10 @@ def validate(data, shapes, ontology, defined_in: dict[str, set[str]] | None = No
     """Validate ``data`` against ``shapes`` with ``ontology`` merged into the data graph.
 
     ``data``, ``shapes`` and ``ontology`` are rdflib Graphs or iterables of pyoxigraph
-    triples or quads (graph names are dropped: the data graph is their union).
+    triples or quads (graph names are dropped: the data graph is their union). ``data``
+    may also be a pyoxigraph Store whose default graph is the data graph, the ontology
+    included (the build's working store): it is validated in place, not copied, and left
+    as it was.
     ``defined_in`` maps subject IRIs to the files that describe them, for the report.
 
     ``focus`` makes the validation incremental: the IRIs (or pyoxigraph terms) of the
@@ -90,12 +93,18 @@ def validate(data, shapes, ontology, defined_in: dict[str, set[str]] | None = No
     Returns a Report (never raises for non-conformance).
     """
     shapes_graph = shapes if isinstance(shapes, Graph) else to_graph(shapes)
-    store = data_store(list(_triples(ontology)) + list(_triples(data)))
+    if isinstance(data, ox.Store):
+        store, data = data, _DefaultGraph(data)
+    else:
+        store = data_store(list(_triples(ontology)) + list(_triples(data)))
     compiled, left = read_shapes(shapes_graph)
-    if focus is not None:
-        touched = {ox.NamedNode(node) if isinstance(node, str) else node for node in focus}
-        focus = reach(store, touched, max((reach_depth(shape) for shape in compiled), default=0))
-    results, not_compiled = run_shapes(store, compiled, focus)
+    try:
+        if focus is not None:
+            touched = {ox.NamedNode(node) if isinstance(node, str) else node for node in focus}
+            focus = reach(store, touched, max((reach_depth(shape) for shape in compiled), default=0))
+        results, not_compiled = run_shapes(store, compiled, focus)
+    finally:
+        store.remove_graph(ox.NamedNode(VALIDATION_GRAPH))  # the engine's scratch graph
     left += not_compiled
     if left:
         results = _with_pyshacl(results, left, data, ontology, shapes_graph, focus)
@@ -112,6 +121,16 @@ def _with_pyshacl(results: list[Result], left: list, data, ontology, shapes: Gra
     if any(isinstance(node, BNode) for node in left):
         return reference_results(merged, shapes, focus_iris)
     return results + reference_results(merged, shapes, focus_iris, use_shapes=left)
+
+
+class _DefaultGraph:
+    """The quads of a store's default graph, iterable as often as needed (the pySHACL fallback reads them)."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def __iter__(self):
+        return iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
 def _triples(source):
