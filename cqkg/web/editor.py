@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.security import safe_join
 
-from cqkg.namespaces import BASE, PREFIXES, shorten
+from cqkg.namespaces import PREFIXES, shorten
 from cqkg.web.search import local_path, search_index
 from cqkg.web.shared import knowledge_graph, once
 
@@ -84,7 +84,7 @@ def labels():
     for iri in iris:
         english, chinese = index.labels(iri)
         if english or chinese:
-            found[iri] = {"en": english, "zh": chinese, "url": local_path(iri) if iri.startswith(BASE) else iri}
+            found[iri] = {"en": english, "zh": chinese, "url": local_path(iri)}
     return jsonify({"labels": found})
 
 

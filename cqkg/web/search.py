@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from cqkg.formats import best_offer
-from cqkg.namespaces import BASE
+from cqkg.linked_data.resolve import local_path as server_path
 from cqkg.search import Hit, SearchIndex, rank
 from cqkg.web.shared import knowledge_graph, once
 
@@ -38,8 +38,9 @@ def search_index() -> SearchIndex:
 
 
 def local_path(iri: str) -> str:
-    """The path on this server that dereferences ``iri`` (its part after the cqkg base), else the IRI itself."""
-    return request.script_root + "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+    """The path on this server that dereferences ``iri`` (below the app's root), else the IRI itself."""
+    path = server_path(iri)
+    return request.script_root + path if path else iri
 
 
 @blueprint.get("/search")
