@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fetch
+from conftest import ROOT, fetch, unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
@@ -27,13 +27,6 @@ BUNDLE = ROOT / "cqkg" / "web" / "static" / "dist" / "editor.js"
 WAIT_SECONDS = 30
 PAGE_ROWS = 50  # rows on one page of the results table (cqkg/web/static/src/table.js)
 CIGIT_LABELS = 'SELECT ?label WHERE { cqorg:cigit rdfs:label ?label } ORDER BY ?label'
-
-
-def unavailable(reason: str):
-    """Skip with ``reason`` locally; fail in CI, where every browser test must run."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason + " (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ deviations listed in docs/loading.md compare equal, and nothing else does.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import struct
@@ -20,10 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
+from conftest import fetch, free_port, normalized_rows, running_process, unavailable
 from cqkg.namespaces import PREFIXES
-from conftest import fetch, free_port, normalized_rows, running_process
 
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt")
 # Virtuoso's own literal type for the geometries it turns geo:wktLiteral values into.
@@ -61,10 +58,7 @@ def require_virtuoso() -> None:
     """Skip the calling test when Virtuoso is not installed; fail instead on CI (CI=true)."""
     if VIRTUOSO and ISQL:
         return
-    reason = "Virtuoso is not installed (Debian package virtuoso-opensource; `make test` as root installs it)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable("Virtuoso is not installed (Debian package virtuoso-opensource; `make test` as root installs it)")
 
 
 @dataclass(frozen=True)
