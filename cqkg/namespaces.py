@@ -146,6 +146,11 @@ def shorten(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
 _PREFIX_OF_NAMESPACE = {namespace: name for name, namespace in PREFIXES.items()}
 
 
+def schema_terms(local: str) -> tuple[str, str]:
+    """A schema.org term in both spellings found in other people's data: https (cqkg's) and the older http."""
+    return SCHEMA + local, "http://schema.org/" + local
+
+
 def term(name: str) -> str:
     """The IRI of a prefixed name whose prefix is in PREFIXES, e.g. ``term("dcterms:source")``."""
     prefix, _, local = name.partition(":")

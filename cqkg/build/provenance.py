@@ -12,11 +12,11 @@ import pyoxigraph as ox
 
 from cqkg.errors import CqkgError
 from cqkg import namespaces
-from cqkg.namespaces import CURATED_GRAPH, GRAPH, PROV_WAS_DERIVED_FROM, is_entity, is_sentence_graph
+from cqkg.namespaces import CQ, CURATED_GRAPH, GRAPH, PROV_WAS_DERIVED_FROM, is_entity, is_sentence_graph
 
 PROV_DERIVED = ox.NamedNode(PROV_WAS_DERIVED_FROM)
 RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
-SENTENCE = ox.NamedNode("https://w3id.org/cqkg/def/Sentence")
+SENTENCE = ox.NamedNode(str(CQ.Sentence))
 
 
 def entity_provenance(data: list[ox.Quad]) -> list[ox.Triple]:

@@ -121,7 +121,7 @@ class Matcher:
         for row in kg.select("SELECT ?e ?x WHERE { ?e skos:exactMatch|owl:sameAs|skos:closeMatch ?x }"):
             if row["e"] in self.targets:
                 self.targets[row["e"]].links.add(row["x"])
-        self.targets["https://w3id.org/cqkg/id/place/chongqing"].in_chongqing = True
+        self.targets[ID + "place/chongqing"].in_chongqing = True
         for target in self.targets.values():
             for name, lang in target.names:
                 for key, points in name_keys(name, lang, target.kind == "place").items():

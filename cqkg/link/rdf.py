@@ -13,14 +13,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cqkg.link.records import Record, open_binary
+from cqkg.namespaces import DEF, RDF_TYPE, RDFS_LABEL, SKOS, schema_terms
 
-NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-                   "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name", "https://schema.org/name"}
-TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PLACE_PREDICATES = {"http://www.wikidata.org/prop/direct/P131", "https://w3id.org/cqkg/def/locatedIn",
-                    "http://schema.org/location", "https://schema.org/location"}
-FOUNDED_PREDICATES = {"http://www.wikidata.org/prop/direct/P571", "http://schema.org/foundingDate",
-                      "https://schema.org/foundingDate"}
+WIKIDATA_PROPERTY = "http://www.wikidata.org/prop/direct/"
+NAME_PREDICATES = {RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel", *schema_terms("name")}
+TYPE = RDF_TYPE
+PLACE_PREDICATES = {WIKIDATA_PROPERTY + "P131", DEF + "locatedIn", *schema_terms("location")}
+FOUNDED_PREDICATES = {WIKIDATA_PROPERTY + "P571", *schema_terms("foundingDate")}
 
 
 def _format(path: Path):

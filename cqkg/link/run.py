@@ -8,20 +8,17 @@ from pathlib import Path
 from cqkg.errors import CqkgError
 from cqkg.link import geonames, rdf, ror, wikidata
 from cqkg.link.match import Matcher
+from cqkg.namespaces import schema_terms
 from cqkg.link.records import Record
 from cqkg.link.review import write_tsv
 from cqkg.store import KnowledgeGraph
 
 READERS = {"wikidata": wikidata.read, "ror": ror.read, "geonames": geonames.read, "rdf": rdf.read}
 #: rdf:type classes of an RDF dump and the kind they mean (schema.org, ORG).
-RDF_KINDS = {
-    "http://schema.org/CollegeOrUniversity": "university", "https://schema.org/CollegeOrUniversity": "university",
-    "http://schema.org/ResearchOrganization": "research", "https://schema.org/ResearchOrganization": "research",
-    "http://schema.org/Corporation": "company", "https://schema.org/Corporation": "company",
-    "http://schema.org/Hospital": "hospital", "https://schema.org/Hospital": "hospital",
-    "http://schema.org/Place": "place", "https://schema.org/Place": "place",
-    "http://schema.org/AdministrativeArea": "place", "https://schema.org/AdministrativeArea": "place",
-}
+RDF_KINDS = {iri: kind for local, kind in (("CollegeOrUniversity", "university"), ("ResearchOrganization", "research"),
+                                            ("Corporation", "company"), ("Hospital", "hospital"), ("Place", "place"),
+                                            ("AdministrativeArea", "place"))
+             for iri in schema_terms(local)}
 
 
 def guess_format(path: Path) -> str:

@@ -17,7 +17,7 @@ from cqkg.linked_data.about import About
 from cqkg.linked_data.pages import class_path
 from cqkg.linked_data.rdf import BY_MEDIA_TYPE, REPRESENTATIONS
 from cqkg.linked_data.validation import report_triples
-from cqkg.namespaces import REGISTRIES, shorten
+from cqkg.namespaces import PREFIXES, REGISTRIES, shorten
 from cqkg.web.negotiation import HTML, choose
 from cqkg.web.resources import linked_data
 
@@ -80,7 +80,7 @@ def validation():
         raise NotFound("this build keeps no SHACL report: run `cqkg build --force`")
     else:
         response = Response(ox.serialize(report_triples(report), format=BY_MEDIA_TYPE[media].rdf_format,
-                                         prefixes={"sh": "http://www.w3.org/ns/shacl#"}), mimetype=media)
+                                         prefixes={"sh": PREFIXES["sh"]}), mimetype=media)
     response.vary.add("Accept")
     return response
 
