@@ -157,6 +157,16 @@ def test_etag_and_if_none_match(web):
     assert other_format.status == 200 and other_format.headers["ETag"] != etag
 
 
+def test_if_none_match_compares_weakly(web):
+    """RFC 9110 13.1.2: If-None-Match uses the weak comparison, so W/"tag" and a list of tags match too."""
+    etag = get(web, LABEL_QUERY).headers["ETag"]
+    for header in (f"W/{etag}", f'"other", {etag}', "*"):
+        answer = get(web, LABEL_QUERY, headers={"If-None-Match": header})
+        assert answer.status == 304, header
+        assert answer.headers["ETag"] == etag and "Accept" in answer.headers["Vary"]
+        assert answer.headers["Cache-Control"] and answer.headers["Access-Control-Allow-Origin"] == "*"
+
+
 def test_identical_queries_are_answered_from_the_cache(client):
     query = LABEL_QUERY + " # cache test"
     assert client.get("/sparql", query_string={"query": query}).headers["X-CQKG-Cache"] == "miss"

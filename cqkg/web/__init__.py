@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, pool=None, limiter=None) -> Fla
     atexit.register(endpoint.close)
     for module in (errors, cors, compression, sparql, dumps, reconcile, ui, resources, browse, about):
         module.init_app(app)
+    app.wsgi_app = sparql.SparqlProtocol(app.wsgi_app, endpoint)
     if settings.cache_entries > 0:
         app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
     return app

@@ -5,23 +5,38 @@ from __future__ import annotations
 import gzip
 
 from flask import Flask, request
+from werkzeug.http import parse_accept_header
 
 MIN_BYTES = 1024
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """True if an ``Accept-Encoding`` header value accepts gzip (q-values honoured)."""
+    return "gzip" in parse_accept_header(accept_encoding)
+
+
+def worth_compressing(status: int, body: bytes) -> bool:
+    """True for a successful answer with content large enough to gain from gzip."""
+    return 200 <= status < 300 and status != 204 and len(body) >= MIN_BYTES
+
+
+def gzipped(body: bytes) -> bytes:
+    """``body`` compressed with gzip (deterministic: no timestamp in the header)."""
+    return gzip.compress(body, compresslevel=5, mtime=0)
+
+
 def init_app(app: Flask) -> None:
-    """Compress eligible responses with gzip (deterministic: no timestamp in the header)."""
+    """Compress eligible responses of Flask's routes with gzip."""
 
     @app.after_request
     def compress(response):
         response.vary.add("Accept-Encoding")
-        if ("gzip" not in request.accept_encodings or response.direct_passthrough
-                or response.status_code < 200 or response.status_code >= 300 or response.status_code == 204
+        if (not accepts_gzip(request.headers.get("Accept-Encoding")) or response.direct_passthrough
                 or "Content-Encoding" in response.headers):
             return response
         body = response.get_data()
-        if len(body) < MIN_BYTES:
+        if not worth_compressing(response.status_code, body):
             return response
-        response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+        response.set_data(gzipped(body))
         response.headers["Content-Encoding"] = "gzip"
         return response

@@ -15,16 +15,21 @@ EXPOSED_HEADERS = ("ETag, Content-Length, Content-Encoding, Link, X-CQKG-Truncat
                    "Retry-After")
 
 
+def cors_headers(method: str, requested_headers: str | None) -> list[tuple[str, str]]:
+    """The CORS headers of a response to a ``method`` request (a preflight when OPTIONS)."""
+    headers = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
+    if method == "OPTIONS":
+        headers += [("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+                    ("Access-Control-Allow-Headers", requested_headers or ALLOWED_HEADERS),
+                    ("Access-Control-Max-Age", "86400")]
+    return headers
+
+
 def init_app(app: Flask) -> None:
     """Add the CORS headers to every response; OPTIONS preflights are answered by Flask with 200."""
 
     @app.after_request
     def add_cors_headers(response):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-                "Access-Control-Request-Headers", ALLOWED_HEADERS)
-            response.headers["Access-Control-Max-Age"] = "86400"
+        for name, value in cors_headers(request.method, request.headers.get("Access-Control-Request-Headers")):
+            response.headers[name] = value
         return response

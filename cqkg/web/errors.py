@@ -1,23 +1,53 @@
 """One JSON error body everywhere: {"error": {"status": N, "title": ..., "detail": ...}}.
 
-Every failure is mapped once, here: a CqkgError to its own status, an HTTP error to
-its code, anything else to 500 (logged, never disguised as the client's fault).
+Every failure is mapped once, here (``error_parts``): a CqkgError to its own status,
+an HTTP error to its code, anything else to 500 (logged, never disguised as the
+client's fault). Flask's error handlers and the SPARQL protocol layer
+(``cqkg.web.sparql``, which answers outside Flask) both use it.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+import json
+import logging
+
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from cqkg.errors import CqkgError
 
+log = logging.getLogger("cqkg")
 RETRY_AFTER_SECONDS = {429: "1", 503: "5"}
+PASSED_ON_HEADERS = ("Allow", "Retry-After")  # of an HTTP error's own headers, the ones a client needs
 
 
-def error_response(status: int, title: str, detail: str):
-    """Return a Flask response with the cqkg error body and ``status``."""
-    response = jsonify({"error": {"status": status, "title": title, "detail": detail}})
-    response.status_code = status
+def error_document(status: int, title: str, detail: str) -> bytes:
+    """The JSON error body (compact, sorted keys and a final newline, as Flask's ``jsonify`` writes it)."""
+    document = {"error": {"status": status, "title": title, "detail": detail}}
+    return (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def error_parts(error: Exception) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The status, headers and JSON body answering ``error``; logs the ones that are the server's fault."""
+    if isinstance(error, CqkgError):
+        if error.http_status >= 500:
+            log.error("%s: %s", type(error).__name__, error.message)
+        status, title, detail, passed_on = error.http_status, type(error).__name__, error.message, []
+    elif isinstance(error, HTTPException):
+        status, title, detail = error.code or 500, error.name, error.description or error.name
+        passed_on = [(name, value) for name, value in error.get_headers() if name in PASSED_ON_HEADERS]
+    else:
+        log.error("internal error", exc_info=error)
+        status, title, detail, passed_on = 500, "Internal Server Error", "the server failed; the error is logged", []
+    headers = [("Content-Type", "application/json")]
+    if status in RETRY_AFTER_SECONDS and not any(name == "Retry-After" for name, _ in passed_on):
+        headers.append(("Retry-After", RETRY_AFTER_SECONDS[status]))
+    return status, headers + passed_on, error_document(status, title, detail)
+
+
+def error_response(status: int, title: str, detail: str) -> Response:
+    """A Flask response with the cqkg error body and ``status``."""
+    response = Response(error_document(status, title, detail), status=status, mimetype="application/json")
     if status in RETRY_AFTER_SECONDS:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS[status]
     return response
@@ -26,21 +56,10 @@ def error_response(status: int, title: str, detail: str):
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
-    @app.errorhandler(CqkgError)
-    def _cqkg_error(error: CqkgError):
-        if error.http_status >= 500:
-            app.logger.error("%s: %s", type(error).__name__, error.message)
-        return error_response(error.http_status, type(error).__name__, error.message)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
-        response = error_response(error.code or 500, error.name, error.description or error.name)
-        for name, value in error.get_headers():
-            if name in ("Allow", "Retry-After"):
-                response.headers[name] = value
-        return response
-
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        app.logger.exception("internal error")
-        return error_response(500, "Internal Server Error", "the server failed; the error is logged")
+    def _any_error(error: Exception):
+        status, headers, body = error_parts(error)
+        response = Response(body, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        return response

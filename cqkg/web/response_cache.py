@@ -16,8 +16,11 @@ import io
 import threading
 
 from cachetools import LRUCache
+from werkzeug.http import parse_etags
 
 CACHED_PATHS = ("/sparql",)
+#: The headers of a 200 that its 304 repeats (RFC 9110 15.4.5), as the protocol layer sends them.
+NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
 
 
 class ResponseCache:
@@ -84,9 +87,8 @@ class ResponseCache:
     def _replay(hit, environ, start_response):
         headers, body, _size = hit
         etag = next((v for k, v in headers if k == "ETag"), None)
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k in ("ETag", "Vary", "Cache-Control",
-                                                                                       "Access-Control-Allow-Origin")])
+        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag.strip('"')):
+            start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k in NOT_MODIFIED_HEADERS])
             return [b""]
         start_response("200 OK", headers)
         return [body]
