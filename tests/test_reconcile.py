@@ -22,7 +22,9 @@ def test_manifest(server):
     manifest = fetch(server.base + "/reconcile").json()
     assert manifest["versions"] == ["0.2"] and manifest["identifierSpace"] == "https://w3id.org/cqkg/id/"
     assert {"id": "HigherEducationInstitution", "name": "higher-education institution"} in manifest["defaultTypes"]
-    assert manifest["view"]["url"] == "https://w3id.org/cqkg/id/{{id}}"
+    assert manifest["view"]["url"] == server.base + "/id/{{id}}"  # a page of this server, not a dead w3id.org link
+    page = fetch(manifest["view"]["url"].replace("{{id}}", "org/cigit"), headers={"Accept": "text/html"})
+    assert page.status == 200 and "Green and Intelligent Technology" in page.text
     assert manifest["preview"]["url"].endswith("/reconcile/preview?id={{id}}")
     assert manifest["extend"]["propose_properties"]["service_path"] == "/reconcile/propose_properties"
 

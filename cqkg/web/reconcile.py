@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from cqkg.errors import QueryTimeoutError
+from cqkg.linked_data.resolve import local_path
 from cqkg.namespaces import DEF, ID
 from cqkg.reconcile import EXTENSION_PROPERTIES, Reconciler
 from cqkg.web import reconcile_params as params
@@ -83,7 +84,7 @@ def _manifest() -> dict:
         "identifierSpace": ID,
         "schemaSpace": DEF,
         "defaultTypes": [{"id": t, "name": reconciler.type_names.get(DEF + t, t)} for t in DEFAULT_TYPES],
-        "view": {"url": ID + "{{id}}"},
+        "view": {"url": base + local_path(ID) + "{{id}}"},  # this server's page: w3id.org redirects only once deployed
         "preview": {"url": base + url_for("reconcile.preview") + "?id={{id}}", "width": 420, "height": 140},
         "suggest": {
             "entity": {"service_url": base, "service_path": "/reconcile/suggest/entity"},
