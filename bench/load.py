@@ -12,13 +12,27 @@ from pathlib import Path
 
 @dataclass
 class Measurement:
-    """One wrk run: requests per second, p50 and p99 latency (ms), requests and failed ones."""
+    """One wrk run: requests per second, p50 and p99 latency (ms), requests and failed ones.
+
+    When no request finished within the run, the latencies are infinite: wrk prints
+    zeros, and every request took longer than the run (``window_ms``, a lower bound).
+    """
 
     requests_per_s: float
     p50_ms: float
     p99_ms: float
     requests: int
     errors: int
+    window_ms: float = 0.0
+
+    @property
+    def p50_floor_ms(self) -> float:
+        """The p50, or the run's length when no request finished (a lower bound of the p50)."""
+        return self.window_ms if self.p50_ms == float("inf") else self.p50_ms
+
+    def p50_text(self) -> str:
+        """The p50 in ms for a table: ``> window`` when no request finished."""
+        return f"> {self.window_ms:.0f}" if self.p50_ms == float("inf") else f"{self.p50_ms:.2f}"
 
 
 def wrk_path() -> str:
@@ -39,7 +53,7 @@ def measure(urls: list[str], seconds: float, connections: int, threads: int = 1,
         output = subprocess.run(
             [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s",
              "-s", str(lua), _base(urls[0])], capture_output=True, text=True, check=True).stdout
-    return _parse(output)
+    return _parse(output, seconds * 1000)
 
 
 def _base(url: str) -> str:
@@ -62,7 +76,7 @@ end
 """
 
 
-def _parse(output: str) -> Measurement:
+def _parse(output: str, window_ms: float) -> Measurement:
     def ms(label: str) -> float:
         match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
         value, unit = float(match.group(1)), match.group(2)
@@ -77,4 +91,6 @@ def _parse(output: str) -> Measurement:
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return Measurement(rate, ms("50"), ms("99"), requests, errors)
+    if requests == 0:
+        return Measurement(rate, float("inf"), float("inf"), requests, errors, window_ms)
+    return Measurement(rate, ms("50"), ms("99"), requests, errors, window_ms)
