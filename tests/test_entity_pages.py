@@ -175,7 +175,9 @@ def test_a_class_page_counts_instances_with_subclasses(client, kg):
                                           ("/classes/nope:Thing", 404), ("/classes/cq:NoSuchClass", 404),
                                           ("/classes/cq:District?page=" + "9" * 5000, 400)])
 def test_bad_class_listings(client, path, status):
-    response = client.get(path, headers=HTML)
+    response = client.get(path, headers=HTML)  # a browser: the error as a page
+    assert response.status_code == status and f"HTTP {status}" in response.get_data(as_text=True)
+    response = client.get(path)  # a program: the JSON error body
     assert response.status_code == status and response.json["error"]["status"] == status
 
 

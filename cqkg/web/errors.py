@@ -2,8 +2,9 @@
 
 Every failure is mapped once, here (``error_parts``): a CqkgError to its own status,
 an HTTP error to its code, anything else to 500 (logged, never disguised as the
-client's fault). Flask's error handlers and the SPARQL protocol layer
-(``cqkg.web.sparql``, which answers outside Flask) both use it.
+client's fault). Flask's error handler and the SPARQL protocol layer
+(``cqkg.web.sparql``, which answers outside Flask) both use it. A browser (a client
+preferring HTML to JSON) gets the same status, title and detail as a page.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response
+from html import escape
+
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from cqkg.errors import CqkgError
+from cqkg.formats import best_offer
 
 log = logging.getLogger("cqkg")
 RETRY_AFTER_SECONDS = {429: "1", 503: "5"}
 PASSED_ON_HEADERS = ("Allow", "Retry-After")  # of an HTTP error's own headers, the ones a client needs
+ERROR_TYPES = ("application/json", "text/html")  # JSON unless the client prefers HTML (a browser)
 
 
 def error_document(status: int, title: str, detail: str) -> bytes:
@@ -59,7 +64,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _any_error(error: Exception):
         status, headers, body = error_parts(error)
+        if best_offer(request.headers.get("Accept"), ERROR_TYPES) == "text/html":
+            body = _error_page(status, json.loads(body)["error"])
+            headers = [("Content-Type", "text/html; charset=utf-8")] + headers[1:]
         response = Response(body, status=status)
         for name, value in headers:
             response.headers[name] = value
+        response.vary.add("Accept")
         return response
+
+
+def _error_page(status: int, error: dict) -> str:
+    """The HTML error page for a browser (the JSON body's title and detail)."""
+    try:
+        return render_template("error.html", status=status, title=error["title"], detail=error["detail"])
+    except Exception:  # a page that cannot render must not hide the error it reports
+        log.exception("the error page could not be rendered")
+        return f"<!doctype html><title>{status}</title><p>{escape(error['detail'])}</p>"
