@@ -63,7 +63,7 @@ class _Worker:
 class _Lane:
     name: str
     max_size: int
-    idle: queue.Queue = field(default_factory=queue.Queue)
+    idle: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)  # C-implemented: no Condition to notify
     live: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
