@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from cqkg.linked_data.describe import Description, Statement
 from cqkg.linked_data.explain import Explanation
 from cqkg.linked_data.resolve import Kind, kind_of, local_path
-from cqkg.linked_data.vocabulary import Labels
+from cqkg.linked_data.labels import Labels
 from cqkg.namespaces import (ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, RDF_LANGSTRING,
                              RDFS_LABEL, SOURCE_GRAPH, XSD_STRING, shorten, term)
 
