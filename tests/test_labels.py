@@ -97,7 +97,6 @@ def test_a_description_s_context_is_what_the_store_says(kg, iri):
     """The context read through Labels holds the quads one SPARQL query over the named graphs finds."""
     description = describe(kg, iri, dict(kg.manifest["graphs"]))
     statements = context(Labels(kg), description)
-    found = {(s.subject, s.predicate, s.object, g) for s in statements for g in s.graphs}
     linked = sorted(description.linked_iris())
     sources = sorted(g for g in set(description.cited_graphs()) | set(linked)
                      if is_sentence_graph(g) or g.startswith(LINKS_GRAPHS))
