@@ -11,9 +11,10 @@ The cache is bounded (``CACHE_ENTRIES`` lookups, least recently used out first).
 from __future__ import annotations
 
 import threading
+from operator import attrgetter
 
 import pyoxigraph as ox
-from cachetools import LRUCache
+from cachetools import LRUCache, cachedmethod
 
 from cqkg.namespaces import CQ, RDFS_LABEL
 from cqkg.store import KnowledgeGraph
@@ -32,16 +33,10 @@ class Labels:
         self._found: LRUCache = LRUCache(entries)
         self._lock = threading.Lock()  # cachetools is not thread-safe, and a web process serves from many threads
 
+    @cachedmethod(attrgetter("_found"), lock=attrgetter("_lock"))
     def quads(self, iri: str, predicate: str) -> tuple[ox.Quad, ...]:
         """Every quad ``<iri> <predicate> ?o`` of the store, those of the default graph first (kept once found)."""
-        key = (iri, predicate)
-        with self._lock:
-            found = self._found.get(key)
-        if found is None:
-            found = tuple(self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None))
-            with self._lock:
-                self._found[key] = found
-        return found
+        return tuple(self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None))
 
     def values(self, iri: str, predicate: str) -> list:
         """The objects of ``<iri> <predicate> ?o`` in the default graph, in the store's order."""

@@ -1,8 +1,8 @@
 """What a page shows about one IRI: the description arranged by ``view``, plus what its kind adds.
 
 ``LinkedData`` is the per-build state the web layer keeps: the opened store, the
-ontology's hierarchy and the explainer (both loaded once), the labels found so far,
-and the graph sizes of the build's manifest. ``page(iri)`` returns the model an HTML template renders;
+ontology's hierarchy and the explainer (both loaded once), the labels and the values
+made so far, and the graph sizes of the build's manifest. ``page(iri)`` returns the model an HTML template renders;
 ``describe(iri)`` the description the RDF formats write.
 """
 
@@ -18,7 +18,7 @@ from cqkg.linked_data.explain import Explainer
 from cqkg.linked_data.identifiers import identifiers
 from cqkg.linked_data.labels import Labels
 from cqkg.linked_data.resolve import Kind, exists, local_path
-from cqkg.linked_data.view import Fact, Viewer, href
+from cqkg.linked_data.view import Fact, Values, Viewer, href
 from cqkg.linked_data.vocabulary import Vocabulary
 from cqkg.namespaces import DEF, RDF_TYPE, shorten, term
 from cqkg.store import KnowledgeGraph
@@ -41,6 +41,7 @@ class LinkedData:
         self.vocabulary = Vocabulary.load(kg)
         self.explainer = Explainer(kg, self.vocabulary)
         self.label_lookup = Labels(kg)
+        self.values = Values(self.label_lookup)
 
     def exists(self, iri: str) -> bool:
         """True if the built graph mentions ``iri`` (as subject, object or graph name)."""
@@ -60,7 +61,7 @@ class LinkedData:
         """The model of ``iri``'s HTML page."""
         description = describe(self.kg, iri, self.graph_sizes)  # labels come from label_lookup as needed
         labels = self.label_lookup
-        viewer = Viewer(description, labels)
+        viewer = Viewer(description, self.values)
         statements = description.statements
         explanations = self.explainer.explain(iri, [(s.predicate, s.object) for s in statements if s.inferred])
         types = sorted((s for s in statements if s.predicate.value == RDF_TYPE), key=lambda s: (s.inferred, str(s.object)))

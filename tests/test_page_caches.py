@@ -1,0 +1,54 @@
+"""What pages keep per process besides labels, values and sources: bounded, the same as made afresh, never another
+build's."""
+
+from __future__ import annotations
+
+
+import pyoxigraph as ox
+import pytest
+
+from cqkg.linked_data.labels import Labels
+from cqkg.linked_data.view import Values
+from cqkg.namespaces import ID, RDFS_LABEL
+from cqkg.store import KnowledgeGraph
+
+TERMS = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } } LIMIT 10000"
+
+
+@pytest.fixture(scope="module")
+def terms(kg) -> list:
+    """Every term of the graph: IRIs of entities and terms, literals of every datatype; and a blank node (it has none)."""
+    return [row["t"] for row in kg.query(TERMS)] + [ox.BlankNode("b0")]
+
+
+def test_values_are_those_made_afresh(kg, terms):
+    values = Values(Labels(kg))
+    assert {type(t) for t in terms} == {ox.NamedNode, ox.Literal, ox.BlankNode}
+    for node in terms * 2:  # the second time from the cache
+        assert values.value(node) == Values.value.__wrapped__(values, node), node
+    cigit = values.value(ox.NamedNode(ID + "org/cigit"))
+    assert (cigit.href, cigit.text_zh) == ("/id/org/cigit", "中国科学院重庆绿色智能技术研究院")
+
+
+def test_values_and_sources_are_bounded(kg, terms):
+    values = Values(Labels(kg), entries=7)
+    for node in terms[:200]:
+        assert values.value(node) == Values.value.__wrapped__(values, node)
+        assert len(values._values) <= 7
+    sentences = [f"{ID}source/outline-2018-s{n:02d}" for n in range(1, 34)]
+    for graph in sentences:
+        source = values.source(graph)
+        assert (source.kind, source.number) == ("sentence", str(int(graph[-2:])))
+        assert source.text == kg.select(f"SELECT ?t WHERE {{ <{graph}> schema:text ?t }}")[0]["t"]
+        assert len(values._sources) <= 7
+
+
+def test_each_store_has_its_own_values():
+    def kg_labelling(name: str) -> KnowledgeGraph:
+        store = ox.Store()
+        store.add(ox.Quad(ox.NamedNode(ID + "org/cigit"), ox.NamedNode(RDFS_LABEL), ox.Literal(name, language="en")))
+        return KnowledgeGraph(store, {})
+
+    old, new = Values(Labels(kg_labelling("old"))), Values(Labels(kg_labelling("new")))
+    cigit = ox.NamedNode(ID + "org/cigit")
+    assert (old.value(cigit).text, new.value(cigit).text, old.value(cigit).text) == ("old", "new", "old")
