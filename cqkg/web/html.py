@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from flask import Flask, request
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from cqkg.linked_data.view import Fact, Source, Value
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(term_html, "term")
     app.add_template_filter(sources_html, "sources")
     app.add_template_filter(why_html, "why")
-    app.add_template_filter(site, "site")
+    app.add_template_filter(_site_filter, "site")
     app.before_request(lambda: _ROOT.set(request.script_root) and None)
 
 
@@ -32,6 +33,12 @@ def site(path: str | None) -> str | None:
     if path and path.startswith("/"):
         return _ROOT.get() + path
     return path
+
+
+@pass_context
+def _site_filter(context, path: str | None) -> str | None:
+    # As a plain function, Jinja would call it once when compiling ``'/about'|site`` and keep the root of that request.
+    return site(path)
 
 
 def term_html(value: Value, zh: bool = True) -> Markup:
