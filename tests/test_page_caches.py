@@ -1,16 +1,16 @@
-"""What pages keep per process besides labels, values and sources: bounded, the same as made afresh, never another
-build's."""
+"""What pages keep per process besides labels — values and sources, the HTML of terms, the prefix of IRIs:
+bounded, the same as made afresh, never another build's (another root's: test_site_root)."""
 
 from __future__ import annotations
-
 
 import pyoxigraph as ox
 import pytest
 
 from cqkg.linked_data.labels import Labels
-from cqkg.linked_data.view import Values
+from cqkg.linked_data.view import Value, Values
 from cqkg.namespaces import ID, RDFS_LABEL
 from cqkg.store import KnowledgeGraph
+from cqkg.web.html import TERMS_KEPT, _term_html, term_html
 
 TERMS = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } } LIMIT 10000"
 
@@ -52,3 +52,16 @@ def test_each_store_has_its_own_values():
     old, new = Values(Labels(kg_labelling("old"))), Values(Labels(kg_labelling("new")))
     cigit = ox.NamedNode(ID + "org/cigit")
     assert (old.value(cigit).text, new.value(cigit).text, old.value(cigit).text) == ("old", "new", "old")
+
+
+def test_the_html_of_a_term_is_kept_bounded_and_right(kg, terms):
+    values = Values(Labels(kg))
+    shown = [values.value(node) for node in terms]
+    for value in shown * 2:
+        for zh in (True, False):
+            assert _term_html(value, zh, "") == _term_html.__wrapped__(value, zh, "")
+    many = [Value(f"term {n}", href=f"/id/org/t{n}", iri=f"{ID}org/t{n}") for n in range(TERMS_KEPT + 50)]
+    for value in many:
+        _term_html(value, True, "")
+    assert _term_html.cache_info().currsize == TERMS_KEPT == _term_html.cache_info().maxsize
+    assert term_html(many[0]) == f'<a href="/id/org/t0" title="{ID}org/t0">term 0</a>'  # evicted, made again
