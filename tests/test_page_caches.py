@@ -7,8 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from cqkg.linked_data.labels import Labels
+from cqkg.linked_data.rdf import _prefix
 from cqkg.linked_data.view import Value, Values
-from cqkg.namespaces import ID, RDFS_LABEL
+from cqkg.namespaces import ID, PREFIXES, RDFS_LABEL, shorten, term
 from cqkg.store import KnowledgeGraph
 from cqkg.web.html import TERMS_KEPT, _term_html, term_html
 
@@ -65,3 +66,16 @@ def test_the_html_of_a_term_is_kept_bounded_and_right(kg, terms):
         _term_html(value, True, "")
     assert _term_html.cache_info().currsize == TERMS_KEPT == _term_html.cache_info().maxsize
     assert term_html(many[0]) == f'<a href="/id/org/t0" title="{ID}org/t0">term 0</a>'  # evicted, made again
+
+
+
+def test_the_prefix_of_an_iri_is_kept_bounded_and_right(terms):
+    for node in terms:
+        if isinstance(node, ox.NamedNode):
+            name = shorten(node.value)
+            assert _prefix(node.value) == (name.split(":")[0] if name else None)
+    assert _prefix(term("cq:locatedIn")) == "cq" and _prefix("https://ror.org/031npqv35") is None
+    maxsize = _prefix.cache_info().maxsize
+    for n in range(maxsize + 50):
+        assert _prefix(f"{PREFIXES['cqorg']}o{n}") == "cqorg"
+    assert _prefix.cache_info().currsize == maxsize

@@ -95,22 +95,22 @@ class Description:
 
 def describe(kg: KnowledgeGraph, iri: str, graph_sizes: dict[str, int]) -> Description:
     """The description of ``iri`` in ``kg`` without its context; ``graph_sizes`` (the manifest's) decides which graphs are listed."""
-    node = str(ox.NamedNode(iri))
+    # The known term of each pattern is added here, not bound in the query: pyoxigraph would decode it for every row.
+    node = ox.NamedNode(iri)
     description = Description(iri, kind_of(iri))
-    description.statements = _grouped(kg.query(
-        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) }} LIMIT {STATEMENT_LIMIT}"))
-    incoming = list(kg.query(
-        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }} LIMIT {INCOMING_LIMIT + 1}"))
+    description.statements = _grouped((node, p, o, g) for p, o, g in kg.query(
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {STATEMENT_LIMIT}"))
+    incoming = [(s, p, node, g) for s, p, g in kg.query(
+        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {INCOMING_LIMIT + 1}")]
     description.incoming_complete = len(incoming) <= INCOMING_LIMIT
     description.incoming = _grouped(incoming[:INCOMING_LIMIT])
     content_graph = ONTOLOGY_GRAPH if description.kind is Kind.ONTOLOGY else iri
     size = graph_sizes.get(content_graph)
     if size is not None and (size <= CONTENT_LIMIT or description.kind is Kind.ONTOLOGY):
         description.content_graph = content_graph
-        graph = str(ox.NamedNode(content_graph))
-        description.content = _grouped(kg.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} BIND({graph} AS ?g) }} "
-            f"LIMIT {ONTOLOGY_LIMIT}"))
+        graph = ox.NamedNode(content_graph)
+        description.content = _grouped((s, p, o, graph) for s, p, o in kg.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {ONTOLOGY_LIMIT}"))
     if size is not None and description.kind is not Kind.ONTOLOGY:
         description.figures = _graph_figures(iri, size)
     description.figures += _versions(description)
@@ -147,8 +147,7 @@ def _is_source(graph: str) -> bool:
 
 
 def _grouped(rows) -> list[Statement]:
-    """Statements from (subject, predicate, object, graph) rows (solutions of ?s ?p ?o ?g, or quads): one per
-    triple, with its origin graphs (see module doc)."""
+    """Statements from (subject, predicate, object, graph) rows: one per triple, with its origin graphs (see module doc)."""
     graphs: dict[tuple, set[str]] = {}
     for subject, predicate, obj, graph in rows:
         graphs.setdefault((subject, predicate, obj), set()).add(graph.value)
