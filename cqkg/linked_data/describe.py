@@ -136,9 +136,9 @@ def context(labels: Labels, description: Description) -> list[Statement]:
     wanted = [(sorted(linked), LABEL_PROPERTIES),
               (sorted({g for g in description.cited_graphs() + list(linked) if _is_source(g)}), SOURCE_PROPERTIES)]
     # From the process's Labels, which keeps each lookup: one SPARQL query asking them all took 1 ms a page.
-    quads = (quad for iris, properties in wanted for p in properties for iri in iris for quad in labels.quads(iri, p)
-             if isinstance(quad.graph_name, ox.NamedNode))
-    return _grouped(islice(quads, CONTEXT_LIMIT))
+    rows = ((ox.NamedNode(iri), ox.NamedNode(p), obj, graph) for iris, properties in wanted for p in properties
+            for iri in iris for obj, graph in labels.stated(iri, p) if isinstance(graph, ox.NamedNode))
+    return _grouped(islice(rows, CONTEXT_LIMIT))
 
 
 def _is_source(graph: str) -> bool:

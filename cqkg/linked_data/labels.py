@@ -21,8 +21,8 @@ from cqkg.store import KnowledgeGraph
 
 LABEL_STATUS = str(CQ.labelStatus)
 WORKING = ox.NamedNode(str(CQ.WorkingTranslation))
-#: Lookups kept: an (IRI, property) pair each, a few quads long (about 1 kB at most).
-CACHE_ENTRIES = 20_000
+#: Lookups kept, one per (IRI, property): 2 kB of memory each for labels in English and Chinese, 20 MB in all.
+CACHE_ENTRIES = 10_000
 
 
 class Labels:
@@ -34,18 +34,19 @@ class Labels:
         self._lock = threading.Lock()  # cachetools is not thread-safe, and a web process serves from many threads
 
     @cachedmethod(attrgetter("_found"), lock=attrgetter("_lock"))
-    def quads(self, iri: str, predicate: str) -> tuple[ox.Quad, ...]:
-        """Every quad ``<iri> <predicate> ?o`` of the store, those of the default graph first (kept once found)."""
-        return tuple(self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None))
+    def stated(self, iri: str, predicate: str) -> tuple[tuple, ...]:
+        """Each (object, graph) of ``<iri> <predicate> ?o`` in the store, the default graph's first (kept once found)."""
+        return tuple((quad.object, quad.graph_name)
+                     for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None))
 
-    def values(self, iri: str, predicate: str) -> list:
+    def objects(self, iri: str, predicate: str) -> list:
         """The objects of ``<iri> <predicate> ?o`` in the default graph, in the store's order."""
-        return [quad.object for quad in self.quads(iri, predicate) if isinstance(quad.graph_name, ox.DefaultGraph)]
+        return [obj for obj, graph in self.stated(iri, predicate) if isinstance(graph, ox.DefaultGraph)]
 
     def of(self, iri: str) -> dict[str, str]:
         """{"en": …, "zh": …} for ``iri`` (either may be missing; the first label of each language)."""
         found: dict[str, str] = {}
-        for label in self.values(iri, RDFS_LABEL):
+        for label in self.objects(iri, RDFS_LABEL):
             language = (label.language or "").split("-")[0] if isinstance(label, ox.Literal) else ""
             if language in ("en", "zh") and language not in found:
                 found[language] = label.value
@@ -53,9 +54,9 @@ class Labels:
 
     def first(self, iri: str, predicate: str) -> str | None:
         """The first value of ``predicate`` for ``iri`` (e.g. a sentence's text), or None."""
-        values = self.values(iri, predicate)
+        values = self.objects(iri, predicate)
         return values[0].value if values else None
 
     def is_working_translation(self, iri: str) -> bool:
         """True if the Chinese label of ``iri`` is a working translation (not confirmed by an authority)."""
-        return WORKING in self.values(iri, LABEL_STATUS)
+        return WORKING in self.objects(iri, LABEL_STATUS)

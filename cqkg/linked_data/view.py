@@ -28,8 +28,8 @@ from cqkg.namespaces import (ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINK
 TEXT, SOURCE = term("schema:text"), term("dcterms:source")
 SENTENCE_NUMBER = term("cq:sentenceNumber")
 PLAIN = (XSD_STRING, RDF_LANGSTRING)
-#: Values (and sources) kept per process, each a few hundred bytes.
-VALUES_KEPT = 20_000
+#: Values kept per process, and sources: under 1 kB of memory each.
+VALUES_KEPT = 10_000
 
 
 @dataclass(frozen=True)
