@@ -2,8 +2,8 @@
 
 ``LinkedData`` is the per-build state the web layer keeps: the opened store, the
 ontology's hierarchy and the explainer (both loaded once), the labels and the values
-made so far, and the graph sizes of the build's manifest. ``page(iri)`` returns the model an HTML template renders;
-``describe(iri)`` the description the RDF formats write.
+made so far, and the graph sizes of the build's manifest. ``page(iri)`` returns the
+model an HTML template renders; ``describe(iri)`` the description the RDF formats write.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class LinkedData:
 
     def page(self, iri: str) -> dict:
         """The model of ``iri``'s HTML page."""
-        description = describe(self.kg, iri, self.graph_sizes)  # labels come from label_lookup as needed
+        description = describe(self.kg, iri, self.graph_sizes)  # without its context: Values finds the labels it shows
         labels = self.label_lookup
         viewer = Viewer(description, self.values)
         statements = description.statements

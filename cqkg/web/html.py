@@ -1,8 +1,9 @@
 """The snippets every page repeats most, written in Python: a term (``|term``), a fact's sources
 (``|sources``), why an inferred fact holds (``|why``) and the table of facts by property
-(``|facts_table``). As Jinja macros they took most of an entity page's rendering time (a macro call costs tens of microseconds; a page shows hundreds of terms); the
-output is the same escaped HTML. The HTML of a term is kept per process, as it depends on the term
-alone (and the root the app is served at): a page shows the same terms many times, and other pages too.
+(``|facts_table``). As Jinja macros they took most of an entity page's rendering time (a macro call
+costs tens of microseconds; a page shows hundreds of terms); the output is the same escaped HTML.
+The HTML of a term is kept per process, as it depends on the term alone (and the root the app is
+served at): a page shows the same terms many times, and other pages too.
 """
 
 from __future__ import annotations
