@@ -3,7 +3,8 @@
 Read in this order:
 
 - ``resolve``: which IRIs exist and what kind each is (entity, sentence, ontology term, graph);
-- ``vocabulary``: the ontology's hierarchy and the labels of anything, for people;
+- ``vocabulary``: the ontology's hierarchy, for people;
+- ``labels``: the labels of anything (and a sentence's text), looked up once per process;
 - ``describe``: the description of one IRI as quads, each in the graph that states it;
 - ``explain``: why an inferred fact holds (the axiom and the premises), by SPARQL;
 - ``rdf``: a description written as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads;

@@ -6,8 +6,8 @@ A description holds, as ``Statement``s (a triple and its *origin* graphs):
 - ``incoming``: triples with the IRI as object (at most ``INCOMING_LIMIT``);
 - ``content``: for a graph name (a sentence, a links graph, the ontology), the
   triples of that graph when it is small enough to list (at most ``CONTENT_LIMIT``);
-- ``context``: the labels of every IRI these mention, and the text of the sentences
-  and the description of the links graphs they cite;
+- ``context`` (added by ``context``, for the RDF formats): the labels of every IRI
+  these mention, and the text of the sentences and the description of the links graphs they cite;
 - ``figures``: for a graph name, its size (``void:triples``, from the build's
   manifest) and the dump that holds it whole (``void:dataDump``); for the
   ontology's version IRI, the ontology it is a version of (``dcterms:isVersionOf``).
@@ -15,17 +15,19 @@ A description holds, as ``Statement``s (a triple and its *origin* graphs):
 A triple's origin graphs are the named graphs holding it, but ``graph/asserted``
 only when nothing else holds it (asserted is the union of the data's own graphs,
 so the sentence or ``graph/curated`` says more). ``graph/inferred`` marks what OWL 2
-RL entails and no graph states. Every query is bounded by a LIMIT.
+RL entails and no graph states. Every query is bounded by a LIMIT, and so is the context.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 import pyoxigraph as ox
 
 from cqkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, RDFS_LABEL, term
+from cqkg.linked_data.labels import Labels
 from cqkg.linked_data.resolve import Kind, kind_of
 from cqkg.release.void import DOWNLOADS
 from cqkg.store import KnowledgeGraph
@@ -91,29 +93,27 @@ class Description:
         return found
 
 
-def describe(kg: KnowledgeGraph, iri: str, graph_sizes: dict[str, int], with_context: bool = True) -> Description:
-    """The description of ``iri`` in ``kg``; ``graph_sizes`` (the manifest's) decides which graphs are listed."""
-    node = str(ox.NamedNode(iri))
+def describe(kg: KnowledgeGraph, iri: str, graph_sizes: dict[str, int]) -> Description:
+    """The description of ``iri`` in ``kg`` without its context; ``graph_sizes`` (the manifest's) decides which graphs are listed."""
+    # The known term of each pattern is added here, not bound in the query: pyoxigraph would decode it for every row.
+    node = ox.NamedNode(iri)
     description = Description(iri, kind_of(iri))
-    description.statements = _grouped(kg.query(
-        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) }} LIMIT {STATEMENT_LIMIT}"))
-    incoming = list(kg.query(
-        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }} LIMIT {INCOMING_LIMIT + 1}"))
+    description.statements = _grouped((node, p, o, g) for p, o, g in kg.query(
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {STATEMENT_LIMIT}"))
+    incoming = [(s, p, node, g) for s, p, g in kg.query(
+        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {INCOMING_LIMIT + 1}")]
     description.incoming_complete = len(incoming) <= INCOMING_LIMIT
     description.incoming = _grouped(incoming[:INCOMING_LIMIT])
     content_graph = ONTOLOGY_GRAPH if description.kind is Kind.ONTOLOGY else iri
     size = graph_sizes.get(content_graph)
     if size is not None and (size <= CONTENT_LIMIT or description.kind is Kind.ONTOLOGY):
         description.content_graph = content_graph
-        graph = str(ox.NamedNode(content_graph))
-        description.content = _grouped(kg.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} BIND({graph} AS ?g) }} "
-            f"LIMIT {ONTOLOGY_LIMIT}"))
+        graph = ox.NamedNode(content_graph)
+        description.content = _grouped((s, p, o, graph) for s, p, o in kg.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {ONTOLOGY_LIMIT}"))
     if size is not None and description.kind is not Kind.ONTOLOGY:
         description.figures = _graph_figures(iri, size)
     description.figures += _versions(description)
-    if with_context:
-        description.context = context(kg, description)
     return description
 
 
@@ -129,17 +129,16 @@ def _graph_figures(graph: str, size: int) -> list[ox.Triple]:
             ox.Triple(node, ox.NamedNode(term("void:dataDump")), ox.NamedNode(DOWNLOADS + FULL_DUMP))]
 
 
-def context(kg: KnowledgeGraph, description: Description) -> list[Statement]:
-    """The labels of what ``description`` mentions, and the text or description of the graphs it cites."""
-    wanted = [(sorted(description.linked_iris()), LABEL_PROPERTIES),
-              (sorted({g for g in description.cited_graphs() + list(description.linked_iris()) if _is_source(g)}),
-               SOURCE_PROPERTIES)]
-    # One branch per property: oxigraph answers a constant predicate from its index, a variable one far slower.
-    branches = [f"{{ {_values('s', iris)} GRAPH ?g {{ ?s <{p}> ?o }} BIND(<{p}> AS ?p) }}"
-                for iris, properties in wanted if iris for p in properties]
-    if not branches:
-        return []
-    return _grouped(kg.query(f"SELECT ?s ?p ?o ?g WHERE {{ {' UNION '.join(branches)} }} LIMIT {CONTEXT_LIMIT}"))
+def context(labels: Labels, description: Description) -> list[Statement]:
+    """The labels of what ``description`` mentions, and the text or description of the graphs it cites, each in
+    the named graphs that state it (at most CONTEXT_LIMIT quads)."""
+    linked = description.linked_iris()
+    wanted = [(sorted(linked), LABEL_PROPERTIES),
+              (sorted({g for g in description.cited_graphs() + list(linked) if _is_source(g)}), SOURCE_PROPERTIES)]
+    # From the process's Labels, which keeps each lookup: one SPARQL query asking them all took 1 ms a page.
+    rows = ((ox.NamedNode(iri), ox.NamedNode(p), obj, graph) for iris, properties in wanted for p in properties
+            for iri in iris for obj, graph in labels.stated(iri, p) if isinstance(graph, ox.NamedNode))
+    return _grouped(islice(rows, CONTEXT_LIMIT))
 
 
 def _is_source(graph: str) -> bool:
@@ -147,15 +146,11 @@ def _is_source(graph: str) -> bool:
     return graph.startswith(LINKS_GRAPHS) or kind_of(graph) is Kind.SENTENCE
 
 
-def _values(name: str, iris) -> str:
-    return f"VALUES ?{name} {{ " + " ".join(f"<{iri}>" for iri in iris) + " } "
-
-
-def _grouped(solutions) -> list[Statement]:
-    """Statements from solutions binding ?s ?p ?o ?g: one per triple, with its origin graphs (see module doc)."""
+def _grouped(rows) -> list[Statement]:
+    """Statements from (subject, predicate, object, graph) rows: one per triple, with its origin graphs (see module doc)."""
     graphs: dict[tuple, set[str]] = {}
-    for row in solutions:
-        graphs.setdefault((row["s"], row["p"], row["o"]), set()).add(row["g"].value)
+    for subject, predicate, obj, graph in rows:
+        graphs.setdefault((subject, predicate, obj), set()).add(graph.value)
     statements = []
     for (subject, predicate, obj), names in graphs.items():
         origins = names - {ASSERTED_GRAPH} or names

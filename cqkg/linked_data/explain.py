@@ -1,7 +1,8 @@
 """Why an inferred fact holds: the OWL 2 RL rule, the ontology's axioms and the data it follows from.
 
 SPARQL queries, one per rule, find for each triple of ``graph/inferred`` about an IRI
-the premises (data triples) and axioms (ontology triples) of a rule that derives it.
+the premises (data triples) and axioms (ontology triples) of a rule that derives it;
+the commonest rules are matched in Python instead, to the same rows (``premises``).
 Only the rules whose kind of axiom the ontology states are asked (``Explainer.rules``):
 subclass, domain, range, subproperty, inverse, symmetric and transitive properties, and
 for ontology terms the closure of the hierarchy. Each part is marked stated or
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from cqkg.linked_data.premises import INFERRED, Premises
 from cqkg.linked_data.vocabulary import Vocabulary
 from cqkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE, term
 from cqkg.store import KnowledgeGraph
@@ -31,7 +33,8 @@ class Rule:
     """An OWL 2 RL rule: its name, what it says, the axiom kind it needs, what it infers, its SPARQL branch.
 
     ``infers`` is "type" (rdf:type of an instance), "property" (another data
-    property) or "schema" (an axiom about an ontology term).
+    property) or "schema" (an axiom about an ontology term). ``matcher`` names the
+    function of ``premises.MATCHERS`` that finds the branch's rows in Python ("": SPARQL only).
     """
 
     name: str
@@ -39,6 +42,7 @@ class Rule:
     needs: str
     infers: str
     branch: str
+    matcher: str = ""
 
 
 #: Each branch binds the inferred triple's ?p ?o (subject $S), premises ?s1 ?p1 ?o1 [?s2 ?p2 ?o2]
@@ -47,7 +51,7 @@ class Rule:
 RULES = (
     Rule("cax-sco", "an instance of a class is an instance of its superclasses", "rdfs:subClassOf", "type", """
         BIND(rdf:type AS ?p) GRAPH <ASSERTED> { $S a ?c } ?c rdfs:subClassOf ?o FILTER(?c != ?o)
-        BIND($S AS ?s1) BIND(rdf:type AS ?p1) BIND(?c AS ?o1) BIND(?c AS ?as1) BIND(rdfs:subClassOf AS ?ap1) BIND(?o AS ?ao1)"""),
+        BIND($S AS ?s1) BIND(rdf:type AS ?p1) BIND(?c AS ?o1) BIND(?c AS ?as1) BIND(rdfs:subClassOf AS ?ap1) BIND(?o AS ?ao1)""", "stated types"),
     Rule("prp-dom", "what a property's subject is follows from its domain", "rdfs:domain", "type", """
         BIND(rdf:type AS ?p) { SELECT ?q ?o (SAMPLE(?y) AS ?x) WHERE { $S ?q ?y . ?q rdfs:domain ?o } GROUP BY ?q ?o }
         BIND($S AS ?s1) BIND(?q AS ?p1) BIND(?x AS ?o1) BIND(?q AS ?as1) BIND(rdfs:domain AS ?ap1) BIND(?o AS ?ao1)"""),
@@ -56,20 +60,20 @@ RULES = (
         BIND(?x AS ?s1) BIND(?q AS ?p1) BIND($S AS ?o1) BIND(?q AS ?as1) BIND(rdfs:range AS ?ap1) BIND(?o AS ?ao1)"""),
     Rule("cax-sco", "an instance of a class is an instance of its superclasses", "rdfs:subClassOf", "type", """
         BIND(rdf:type AS ?p) $S a ?c . ?c rdfs:subClassOf ?o FILTER(?c != ?o)
-        BIND($S AS ?s1) BIND(rdf:type AS ?p1) BIND(?c AS ?o1) BIND(?c AS ?as1) BIND(rdfs:subClassOf AS ?ap1) BIND(?o AS ?ao1)"""),
+        BIND($S AS ?s1) BIND(rdf:type AS ?p1) BIND(?c AS ?o1) BIND(?c AS ?as1) BIND(rdfs:subClassOf AS ?ap1) BIND(?o AS ?ao1)""", "types"),
     Rule("prp-spo1", "a statement with a subproperty holds with its superproperties", "rdfs:subPropertyOf", "property", """
         ?q rdfs:subPropertyOf ?p . $S ?q ?o FILTER(?q != ?p)
-        BIND($S AS ?s1) BIND(?q AS ?p1) BIND(?o AS ?o1) BIND(?q AS ?as1) BIND(rdfs:subPropertyOf AS ?ap1) BIND(?p AS ?ao1)"""),
+        BIND($S AS ?s1) BIND(?q AS ?p1) BIND(?o AS ?o1) BIND(?q AS ?as1) BIND(rdfs:subPropertyOf AS ?ap1) BIND(?p AS ?ao1)""", "subproperty"),
     Rule("prp-inv", "a statement holds in reverse with the inverse property", "owl:inverseOf", "property", """
         { ?p owl:inverseOf ?q BIND(?p AS ?as1) BIND(?q AS ?ao1) } UNION { ?q owl:inverseOf ?p BIND(?q AS ?as1) BIND(?p AS ?ao1) }
-        ?o ?q $S BIND(?o AS ?s1) BIND(?q AS ?p1) BIND($S AS ?o1) BIND(owl:inverseOf AS ?ap1)"""),
+        ?o ?q $S BIND(?o AS ?s1) BIND(?q AS ?p1) BIND($S AS ?o1) BIND(owl:inverseOf AS ?ap1)""", "inverse"),
     Rule("prp-symp", "a symmetric property holds both ways", "owl:SymmetricProperty", "property", """
         ?p a owl:SymmetricProperty . ?o ?p $S
-        BIND(?o AS ?s1) BIND(?p AS ?p1) BIND($S AS ?o1) BIND(?p AS ?as1) BIND(rdf:type AS ?ap1) BIND(owl:SymmetricProperty AS ?ao1)"""),
+        BIND(?o AS ?s1) BIND(?p AS ?p1) BIND($S AS ?o1) BIND(?p AS ?as1) BIND(rdf:type AS ?ap1) BIND(owl:SymmetricProperty AS ?ao1)""", "symmetric"),
     Rule("prp-trp", "a transitive property chains", "owl:TransitiveProperty", "property", """
         ?p a owl:TransitiveProperty . $S ?p ?m . ?m ?p ?o FILTER(?m != $S && ?m != ?o)
         BIND($S AS ?s1) BIND(?p AS ?p1) BIND(?m AS ?o1) BIND(?m AS ?s2) BIND(?p AS ?p2) BIND(?o AS ?o2)
-        BIND(?p AS ?as1) BIND(rdf:type AS ?ap1) BIND(owl:TransitiveProperty AS ?ao1)"""),
+        BIND(?p AS ?as1) BIND(rdf:type AS ?ap1) BIND(owl:TransitiveProperty AS ?ao1)""", "transitive"),
     Rule("scm-cls", "every class is a subclass of owl:Thing", "owl:Class", "schema", """
         BIND(rdfs:subClassOf AS ?p) BIND(owl:Thing AS ?o) $S a owl:Class
         BIND($S AS ?as1) BIND(rdf:type AS ?ap1) BIND(owl:Class AS ?ao1)"""),
@@ -122,6 +126,7 @@ class Explainer:
     def __init__(self, kg: KnowledgeGraph, vocabulary: Vocabulary):
         self.kg, self.vocabulary = kg, vocabulary
         used = {row["kind"] for row in kg.select(_USED_KINDS)}
+        self.premises = Premises(kg)
         self.rules = [rule for rule in RULES if term(rule.needs) in used]
         # Whether an axiom is inferred is known once for all (the ontology's closure); a premise's is asked.
         self.inferred_axioms = {(row["s"].value, row["p"].value, row["o"].value) for row in kg.query(_INFERRED_AXIOMS)}
@@ -133,16 +138,18 @@ class Explainer:
     def explain(self, iri: str, inferred: list[tuple[ox.NamedNode, object]]) -> dict[tuple[str, str], list[Explanation]]:
         """Explanations of the inferred (predicate, object) pairs of ``iri``, keyed by (predicate IRI, str(object)).
 
-        One query per rule, in order, while some fact has no explanation resting on stated triples only
-        (one query per rule is several times faster than their union in one query).
+        One query per rule (or its match in Python), in order, while some fact has no explanation resting on
+        stated triples only (one query per rule is several times faster than their union in one query).
         """
-        subject = str(ox.NamedNode(iri))
-        pending = {(p.value, str(o)): _category(p.value) for p, o in inferred}
+        subject = ox.NamedNode(iri)
+        # Every rule's query joins graph/inferred: a fact that is not in it has no explanation.
+        facts = {(p.value, str(o)): (p, o) for p, o in inferred if self.premises.holds(subject, p, o, INFERRED)}
+        pending = {key: _category(key[0]) for key in facts}
         found: dict[tuple[str, str], list[Explanation]] = {}
         for rule in self.rules:
             if rule.infers not in pending.values():
                 continue
-            for row in self.kg.query(self.queries[rule].replace("$S", subject)):
+            for row in self._rows(rule, subject, {key: facts[key] for key in pending}):
                 key = (row["p"].value, str(row["o"]))
                 if key in pending:
                     found.setdefault(key, []).append(self._explanation(rule, row))
@@ -151,6 +158,11 @@ class Explainer:
             if not pending:
                 break
         return {key: _best(candidates) for key, candidates in found.items()}
+
+    def _rows(self, rule: Rule, subject: ox.NamedNode, pending: dict):
+        """The rows of ``rule``'s branch for ``subject``: matched in Python if it can be, else its SPARQL query's."""
+        rows = self.premises.rows(rule.matcher, subject, pending) if rule.matcher else None
+        return self.kg.query(self.queries[rule].replace("$S", str(subject))) if rows is None else rows
 
     def _explanation(self, rule: Rule, row) -> Explanation:
         parts = []

@@ -1,9 +1,9 @@
 """What a page shows about one IRI: the description arranged by ``view``, plus what its kind adds.
 
 ``LinkedData`` is the per-build state the web layer keeps: the opened store, the
-ontology's hierarchy and the explainer (both loaded once), and the graph sizes of
-the build's manifest. ``page(iri)`` returns the model an HTML template renders;
-``describe(iri)`` the description the RDF formats write.
+ontology's hierarchy and the explainer (both loaded once), the labels and the values
+made so far, and the graph sizes of the build's manifest. ``page(iri)`` returns the
+model an HTML template renders; ``describe(iri)`` the description the RDF formats write.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from cqkg.linked_data import classes, observations
-from cqkg.linked_data.describe import Description, describe
+from cqkg.linked_data.describe import Description, context, describe
 from cqkg.linked_data.explain import Explainer
 from cqkg.linked_data.identifiers import identifiers
+from cqkg.linked_data.labels import Labels
 from cqkg.linked_data.resolve import Kind, exists, local_path
-from cqkg.linked_data.view import Fact, Viewer, href
-from cqkg.linked_data.vocabulary import Labels, Vocabulary
+from cqkg.linked_data.view import Fact, Values, Viewer, href
+from cqkg.linked_data.vocabulary import Vocabulary
 from cqkg.namespaces import DEF, RDF_TYPE, shorten, term
 from cqkg.store import KnowledgeGraph
 
@@ -39,6 +40,8 @@ class LinkedData:
         self.graph_sizes: dict[str, int] = dict(kg.manifest.get("graphs", {}))
         self.vocabulary = Vocabulary.load(kg)
         self.explainer = Explainer(kg, self.vocabulary)
+        self.label_lookup = Labels(kg)
+        self.values = Values(self.label_lookup)
 
     def exists(self, iri: str) -> bool:
         """True if the built graph mentions ``iri`` (as subject, object or graph name)."""
@@ -46,17 +49,19 @@ class LinkedData:
 
     def labels(self, iri: str) -> dict[str, str]:
         """The en and zh labels of ``iri``."""
-        return Labels(self.kg).of(iri)
+        return self.label_lookup.of(iri)
 
     def describe(self, iri: str) -> Description:
         """The description of ``iri`` that the RDF formats write."""
-        return describe(self.kg, iri, self.graph_sizes)
+        description = describe(self.kg, iri, self.graph_sizes)
+        description.context = context(self.label_lookup, description)
+        return description
 
     def page(self, iri: str) -> dict:
         """The model of ``iri``'s HTML page."""
-        description = describe(self.kg, iri, self.graph_sizes, with_context=False)  # labels come from the store as needed
-        labels = Labels(self.kg)
-        viewer = Viewer(description, labels)
+        description = describe(self.kg, iri, self.graph_sizes)  # without its context: Values finds the labels it shows
+        labels = self.label_lookup
+        viewer = Viewer(description, self.values)
         statements = description.statements
         explanations = self.explainer.explain(iri, [(s.predicate, s.object) for s in statements if s.inferred])
         types = sorted((s for s in statements if s.predicate.value == RDF_TYPE), key=lambda s: (s.inferred, str(s.object)))

@@ -13,6 +13,7 @@ gives the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -88,17 +89,22 @@ def _write(items, rdf_format: ox.RdfFormat) -> bytes:
 
 def _used_prefixes(items) -> dict[str, str]:
     """The prefixes of PREFIXES that name an IRI of ``items`` (pyoxigraph would declare every one given)."""
-    used = {}
+    iris, typed = set(), False
     for item in items:
         for node in (item.subject, item.predicate, item.object, getattr(item, "graph_name", None)):
             if isinstance(node, ox.NamedNode):
-                name = shorten(node.value)
-                if name:
-                    prefix = name.split(":", 1)[0]
-                    used[prefix] = PREFIXES[prefix]
+                iris.add(node.value)
             elif isinstance(node, ox.Literal) and node.datatype.value.startswith(XSD):
-                used["xsd"] = XSD
-    return dict(sorted(used.items()))
+                typed = True
+    used = {prefix for prefix in map(_prefix, iris) if prefix} | ({"xsd"} if typed else set())
+    return {prefix: PREFIXES[prefix] for prefix in sorted(used)}
+
+
+@lru_cache(maxsize=16384)
+def _prefix(iri: str) -> str | None:
+    """The prefix of PREFIXES that ``iri`` is written with, if any (kept: shortening an IRI of no namespace scans them all)."""
+    name = shorten(iri)
+    return name.split(":", 1)[0] if name else None
 
 
 def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:

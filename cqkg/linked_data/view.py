@@ -1,7 +1,8 @@
 """A description arranged for people: values with labels and links, facts grouped by property, sources.
 
-``Viewer`` turns the terms of a description into ``Value``s (a label, a link, the
-language of a literal) and each statement into a ``Fact`` with where it comes from:
+``Values`` turns terms into ``Value``s (a label, a link, the language of a literal) and
+graphs into ``Source``s, once per process: they depend on the term and the store alone.
+``Viewer`` turns each statement of a description into a ``Fact`` with where it comes from:
 the sentence that states it (with its verbatim text), the authority a curated fact
 cites (``dcterms:source``), the links graph that verified it, or, for an inferred
 fact, the explanations of ``cqkg.linked_data.explain``. Links go to this server's
@@ -10,20 +11,25 @@ pages for cqkg's own IRIs (``/id/…``, never w3id.org) and to the IRI itself ot
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import pyoxigraph as ox
+from cachetools import LRUCache, cachedmethod
 
 from cqkg.linked_data.describe import Description, Statement
 from cqkg.linked_data.explain import Explanation
+from cqkg.linked_data.labels import Labels
 from cqkg.linked_data.resolve import Kind, kind_of, local_path
-from cqkg.linked_data.vocabulary import Labels
 from cqkg.namespaces import (ASSERTED_GRAPH, CURATED_GRAPH, INFERRED_GRAPH, LINKS_GRAPHS, ONTOLOGY_GRAPH, RDF_LANGSTRING,
-                             RDFS_LABEL, SOURCE_GRAPH, XSD_STRING, shorten, term)
+                             SOURCE_GRAPH, XSD_STRING, shorten, term)
 
-LABEL, TEXT, SOURCE = RDFS_LABEL, term("schema:text"), term("dcterms:source")
+TEXT, SOURCE = term("schema:text"), term("dcterms:source")
 SENTENCE_NUMBER = term("cq:sentenceNumber")
 PLAIN = (XSD_STRING, RDF_LANGSTRING)
+#: Values kept per process, and sources: under 1 kB of memory each.
+VALUES_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -70,63 +76,73 @@ class Group:
     more: int = 0
 
 
-class Viewer:
-    """Values, facts and sources of one description; ``labels`` fills in what the description's context lacks."""
+class Values:
+    """Terms as shown (``Value``) and the graphs facts come from (``Source``), made once per process.
 
-    def __init__(self, description: Description, labels: Labels):
-        self.description, self.labels = description, labels
-        self.known: dict[str, dict[str, str]] = {}
-        self.values: dict[str, Value] = {}
-        self.found_sources: dict[str, Source] = {}
-        for statement in description.context:
-            if statement.predicate.value == LABEL and isinstance(statement.object, ox.Literal):
-                language = (statement.object.language or "").split("-")[0]
-                self.known.setdefault(statement.subject.value, {}).setdefault(language, statement.object.value)
+    What a term shows depends on the term and the store's labels alone, and the store never changes while
+    the process serves it (a new build is read through new ``Labels``, hence new ``Values``). Each kind is
+    kept in a bounded cache (VALUES_KEPT, least recently used out first).
+    """
 
+    def __init__(self, labels: Labels, entries: int = VALUES_KEPT):
+        self.labels = labels
+        self._values: LRUCache = LRUCache(entries)
+        self._sources: LRUCache = LRUCache(entries)
+        self._lock = threading.Lock()  # cachetools is not thread-safe, and a web process serves from many threads
+
+    @cachedmethod(attrgetter("_values"), lock=attrgetter("_lock"))
     def value(self, node) -> Value:
         """A term as shown: IRIs by their label (linked), literals with their language or datatype."""
-        key = str(node)
-        if key not in self.values:
-            self.values[key] = self._value(node)
-        return self.values[key]
-
-    def _value(self, node) -> Value:
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value
             shown = None if node.language or datatype in PLAIN else (shorten(datatype) or datatype)
             return Value(node.value, lang=node.language or None, datatype=shown)
         if isinstance(node, ox.BlankNode):
             return Value("_:" + node.value)
-        labels = self.label_of(node.value)
+        labels = self.labels.of(node.value)
         return Value(labels.get("en") or labels.get("zh") or shorten(node.value) or node.value, href=href(node.value),
                      iri=node.value, text_zh=labels.get("zh") if labels.get("en") else None)
 
-    def label_of(self, iri: str) -> dict[str, str]:
-        """The en and zh labels of ``iri`` (from the description's context, else the store)."""
-        if iri not in self.known:
-            self.known[iri] = dict(self.labels.of(iri))
-        return self.known[iri]
+    @cachedmethod(attrgetter("_sources"), lock=attrgetter("_lock"))
+    def source(self, graph: str) -> Source:
+        """The graph ``graph`` as a fact's source: a sentence (with its text), a links graph, curated, inferred…"""
+        if kind_of(graph) is Kind.SENTENCE:
+            return Source("sentence", graph, href(graph), self.labels.of(graph).get("en") or graph,
+                          self.labels.first(graph, TEXT), self.labels.first(graph, SENTENCE_NUMBER))
+        if graph.startswith(LINKS_GRAPHS):
+            return Source("links", graph, href(graph), self.labels.of(graph).get("en") or shorten(graph) or graph)
+        kinds = {CURATED_GRAPH: ("curated", "curated"), SOURCE_GRAPH: ("source", "source document model"),
+                 ONTOLOGY_GRAPH: ("ontology", "ontology"), ASSERTED_GRAPH: ("derived", "derived by the build"),
+                 INFERRED_GRAPH: ("inferred", "inferred by OWL 2 RL")}
+        kind, label = kinds.get(graph, ("graph", graph))
+        return Source(kind, graph, href(graph), label)
+
+
+class Viewer:
+    """Values, facts and sources of one description, from the process's ``Values``."""
+
+    def __init__(self, description: Description, values: Values):
+        self.description, self.shared = description, values
+        # The terms and graphs of this page, found again without the shared caches' lock (a page asks hundreds of times).
+        self.values: dict = {}
+        self.found_sources: dict[str, Source] = {}
+
+    def value(self, node) -> Value:
+        """A term as shown: IRIs by their label (linked), literals with their language or datatype."""
+        found = self.values.get(node)
+        if found is None:
+            found = self.values[node] = self.shared.value(node)
+        return found
 
     def sources(self, statement: Statement) -> list[Source]:
         """Where ``statement`` comes from, one Source per graph that states it."""
         return [self._source(graph) for graph in statement.graphs]
 
     def _source(self, graph: str) -> Source:
-        if graph not in self.found_sources:
-            self.found_sources[graph] = self._find_source(graph)
-        return self.found_sources[graph]
-
-    def _find_source(self, graph: str) -> Source:
-        if kind_of(graph) is Kind.SENTENCE:
-            return Source("sentence", graph, href(graph), self.label_of(graph).get("en") or graph,
-                          self.labels.first(graph, TEXT), self.labels.first(graph, SENTENCE_NUMBER))
-        if graph.startswith(LINKS_GRAPHS):
-            return Source("links", graph, href(graph), self.label_of(graph).get("en") or shorten(graph) or graph)
-        kinds = {CURATED_GRAPH: ("curated", "curated"), SOURCE_GRAPH: ("source", "source document model"),
-                 ONTOLOGY_GRAPH: ("ontology", "ontology"), ASSERTED_GRAPH: ("derived", "derived by the build"),
-                 INFERRED_GRAPH: ("inferred", "inferred by OWL 2 RL")}
-        kind, label = kinds.get(graph, ("graph", graph))
-        return Source(kind, graph, href(graph), label)
+        found = self.found_sources.get(graph)
+        if found is None:
+            found = self.found_sources[graph] = self.shared.source(graph)
+        return found
 
     def sentence(self, iri: str) -> Source:
         """A sentence cited anywhere (also as a curated fact's authority), with its verbatim text."""

@@ -1,29 +1,36 @@
 """The snippets every page repeats most, written in Python: a term (``|term``), a fact's sources
-(``|sources``) and why an inferred fact holds (``|why``). As Jinja macros they took most of an entity
-page's rendering time (a macro call costs tens of microseconds; a page shows hundreds of terms); the
-output is the same escaped HTML.
+(``|sources``), why an inferred fact holds (``|why``) and the table of facts by property
+(``|facts_table``). As Jinja macros they took most of an entity page's rendering time (a macro call
+costs tens of microseconds; a page shows hundreds of terms); the output is the same escaped HTML.
+The HTML of a term is kept per process, as it depends on the term alone (and the root the app is
+served at): a page shows the same terms many times, and other pages too.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import lru_cache
 
 from flask import Flask, request
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from cqkg.linked_data.view import Fact, Source, Value
+from cqkg.linked_data.view import Fact, Group, Source, Value
 
 
 #: The root the app is served at, for this request (read once: a request proxy lookup per link is slow).
 _ROOT: ContextVar[str] = ContextVar("cqkg_site_root", default="")
+#: Terms whose HTML is kept (each a few hundred bytes).
+TERMS_KEPT = 8192
 
 
 def init_app(app: Flask) -> None:
-    """Register the filters ``term``, ``sources``, ``why`` and ``site``."""
+    """Register the filters ``term``, ``sources``, ``why``, ``facts_table`` and ``site``."""
     app.add_template_filter(term_html, "term")
     app.add_template_filter(sources_html, "sources")
     app.add_template_filter(why_html, "why")
-    app.add_template_filter(site, "site")
+    app.add_template_filter(facts_table_html, "facts_table")
+    app.add_template_filter(_site_filter, "site")
     app.before_request(lambda: _ROOT.set(request.script_root) and None)
 
 
@@ -34,11 +41,23 @@ def site(path: str | None) -> str | None:
     return path
 
 
+@pass_context
+def _site_filter(context, path: str | None) -> str | None:
+    # As a plain function, Jinja would call it once when compiling ``'/about'|site`` and keep the root of that request.
+    return site(path)
+
+
 def term_html(value: Value, zh: bool = True) -> Markup:
     """A term: an IRI as its label linked to its page (with its Chinese label), a literal with its language or datatype."""
+    return _term_html(value, zh, _ROOT.get())
+
+
+@lru_cache(maxsize=TERMS_KEPT)
+def _term_html(value: Value, zh: bool, root: str) -> Markup:
     # f-strings over escape(): Markup.format goes through string.Formatter, several times slower.
     if value.href:
-        html = f'<a href="{escape(site(value.href))}" title="{escape(value.iri or "")}">{escape(value.text)}</a>'
+        link = root + value.href if value.href.startswith("/") else value.href  # as site() does, for this root
+        html = f'<a href="{escape(link)}" title="{escape(value.iri or "")}">{escape(value.text)}</a>'
         if zh and value.text_zh:
             html += f' <span class="zh" lang="zh">{escape(value.text_zh)}</span>'
         return Markup(html)
@@ -78,3 +97,21 @@ def why_html(fact: Fact) -> Markup:
                       f'</summary><p>{escape(explanation["says"])} <span class="muted">(OWL 2 RL rule '
                       f'{escape(explanation["rule"])})</span>, from:</p><ol>{parts}</ol></details>')
     return Markup("".join(blocks))
+
+
+def facts_table_html(groups: list[Group], caption: str) -> Markup:
+    """A table of facts by property: the property's label over its rows, each fact's value and sources (and why it
+    holds), then how many more facts the group has."""
+    rows = []
+    for group in groups:
+        for index, fact in enumerate(group.facts):
+            first = (f'<td class="prop" rowspan="{len(group.facts)}">{term_html(group.predicate, zh=False)}</td>'
+                     if index == 0 else "")
+            why = why_html(fact) if fact.explanations else ""
+            inferred = ' class="inferred"' if fact.inferred else ""
+            rows.append(f'\n<tr{inferred}>\n  {first}\n  <td>{term_html(fact.value)}</td>\n'
+                        f'  <td class="src">{sources_html(fact)}{why}</td>\n</tr>')
+        if group.more:
+            rows.append(f'<tr><td></td><td colspan="2" class="muted">and {group.more} more</td></tr>')
+    return Markup(f'<table>\n<thead><tr><th>{escape(caption)}</th><th>value</th><th>stated by</th></tr></thead>\n'
+                  f'<tbody>{"".join(rows)}\n</tbody>\n</table>')
