@@ -191,7 +191,7 @@ def test_runaway_query_is_stopped_while_others_are_answered(tight):
 
     thread = threading.Thread(target=run_away)
     thread.start()
-    wait_for_busy_worker(tight)
+    runaway_workers = wait_for_busy_worker(tight)
     started = time.monotonic()
     status, body = get_from("127.0.0.2", tight, CHEAP)  # another client, while the runaway runs
     assert status == 200 and b"true" in body
@@ -201,8 +201,11 @@ def test_runaway_query_is_stopped_while_others_are_answered(tight):
     assert answer.status == 503 and "time limit" in answer.json()["error"]["detail"]
     assert answer.headers["Retry-After"]
     assert outcome["seconds"] < TIME_LIMIT + 1.0
-    # The worker that ran it was killed: no worker process burns CPU any more.
-    assert busy_workers(tight, window=0.5) == []
+    # The worker that ran it was killed: it burns no CPU any more. (Its replacement, starting
+    # now, may: only the runaway's own process is checked.)
+    before = {pid: cpu_ticks(pid) for pid in runaway_workers}
+    time.sleep(0.5)  # a sampling window, not a synchronisation
+    assert all(cpu_ticks(pid) - ticks <= 5 for pid, ticks in before.items())  # gone (0), or idle
     wait_healthy(tight)
 
 
