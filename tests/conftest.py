@@ -35,6 +35,11 @@ def build_dir(tmp_path_factory) -> Path:
     return path
 
 
+def release_dir_of(build_dir: Path) -> Path:
+    """Where the servers of a test build keep its release: beside the build, never in the project."""
+    return build_dir.parent / f"{build_dir.name}-dist"
+
+
 @pytest.fixture(scope="session")
 def kg(build_dir) -> KnowledgeGraph:
     """The built dataset, opened read-only."""
@@ -49,7 +54,11 @@ def app(build_dir):
     from cqkg.settings import Settings
     from cqkg.web import create_app
 
-    settings = Settings.from_env({}, root=ROOT, build_dir=build_dir, max_rows=2000, max_request_bytes=50000)
+    from cqkg.release.folder import ensure_released
+
+    ensure_released(build_dir, release_dir_of(build_dir))  # as `cqkg serve` does before serving
+    settings = Settings.from_env({}, root=ROOT, build_dir=build_dir, dist_dir=release_dir_of(build_dir),
+                                 max_rows=2000, max_request_bytes=50000)
     flask_app = create_app(settings, pool=InlinePool(make_engine("oxigraph", build_dir)))
     flask_app.config["TESTING"] = True
     return flask_app
@@ -232,7 +241,8 @@ def oxigraph_server(folder: Path, read_only: bool = False):
 def live_server(build_dir: Path, log_dir: Path, **settings):
     """Start ``cqkg serve`` on a free port with ``settings`` (CQKG_* names, lower-case); stop it on exit."""
     port = free_port()
-    env = dict(os.environ, CQKG_ROOT=str(ROOT), CQKG_BUILD_DIR=str(build_dir), CQKG_PORT=str(port))
+    env = dict(os.environ, CQKG_ROOT=str(ROOT), CQKG_BUILD_DIR=str(build_dir), CQKG_PORT=str(port),
+               CQKG_DIST_DIR=str(release_dir_of(build_dir)))
     env.update({"CQKG_" + name.upper(): str(value) for name, value in settings.items()})
     base = f"http://127.0.0.1:{port}"
     log_path = log_dir / f"server-{port}.log"
