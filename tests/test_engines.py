@@ -44,3 +44,17 @@ def test_server_runs_on_the_rdflib_engine(build_dir, tmp_path):
         answer = fetch(server.sparql, data=b"SELECT ?code WHERE { cqplace:yubei-district cq:divisionCode ?code }",
                        headers={"Content-Type": "application/sparql-query"})
         assert sparql_json_rows(answer.body) == [{"code": "500112"}]
+
+
+def test_a_query_is_given_the_predeclared_prefixes_it_names(kg):
+    from cqkg.namespaces import QUERY_PREFIXES
+    from cqkg.store import usable_prefixes
+
+    text = "SELECT ?e ?l WHERE { ?e a cq:ResearchInstitute ; rdfs:label ?l } ORDER BY ?e ?l"
+    given = usable_prefixes(text)
+    assert given == {"cq": QUERY_PREFIXES["cq"], "rdfs": QUERY_PREFIXES["rdfs"]}
+    assert usable_prefixes("SELECT * WHERE { ?s ?p ?o }") == {}
+    assert usable_prefixes("SELECT * WHERE { ?s a c\\u0071:University }") == QUERY_PREFIXES  # escapes: all of them
+    declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in given.items()) + text
+    answer = kg.select(text)
+    assert answer and answer == kg.select(declared)
