@@ -11,10 +11,13 @@ query runs in a worker process (``cqkg.query.executor``) and the caller watches 
 - **fairness**: a query still running after ``long_after`` seconds has its worker
   moved to the lowest CPU priority (nice 19), so cheap queries on other workers
   keep the CPU; that worker is replaced once the query ends (a process may not
-  raise its own priority again). When a request has waited 50 ms for a worker, the
-  lane grows, up to ``max_size`` workers, so runaway queries cannot hold every
-  worker; workers beyond ``size`` that stay idle for ``SPARE_IDLE_SECONDS`` retire
-  (retiring them at once cost half the throughput under load: they were forked again).
+  raise its own priority again). When a request has waited 50 ms for a worker while
+  a worker has been on one query for 50 ms, the lane grows, up to ``max_size``
+  workers, so slow or runaway queries cannot hold every worker; a queue of quick
+  queries does not grow it (more processes than cores only cost context switches:
+  the cheap lookup went from 2,000 to 2,200 req/s without that growth). Workers beyond
+  ``size`` that stay idle for ``SPARE_IDLE_SECONDS`` retire (retiring them at once cost
+  half the throughput under load: they were forked again).
 
 Two lanes: ``local`` workers have no network at all; ``federation`` workers (only
 when the allow-list is not empty) run queries whose SERVICE endpoints are allowed.
@@ -55,8 +58,10 @@ def _context():
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: object
+    lane: str
     isolated: bool = False
     idle_since: float = 0.0
+    busy_since: float | None = None  # when its current query started (None: idle)
 
 
 @dataclass
@@ -117,10 +122,13 @@ class WorkerPool:
         self._workers.clear()
 
     def _acquire(self, lane: _Lane, deadline: float) -> _Worker:
-        try:
-            return lane.idle.get(timeout=max(0.0, min(GROW_AFTER_SECONDS, deadline - time.monotonic())))
-        except queue.Empty:
-            pass
+        while True:
+            try:
+                return lane.idle.get(timeout=max(0.0, min(GROW_AFTER_SECONDS, deadline - time.monotonic())))
+            except queue.Empty:
+                pass
+            if time.monotonic() >= deadline or lane.live == 0 or self._held_by_slow_query(lane):
+                break  # grow: no worker will come back soon (or none exists yet: the federation lane starts empty)
         with lane.lock:
             grow = lane.live < lane.max_size
             if grow:
@@ -133,8 +141,14 @@ class WorkerPool:
             raise errors.QueryTimeoutError("no query worker became free within the time limit; "
                                            "try again later") from None
 
+    def _held_by_slow_query(self, lane: _Lane) -> bool:
+        """True if a worker of ``lane`` has been on its current query for GROW_AFTER_SECONDS or more."""
+        since = time.monotonic() - GROW_AFTER_SECONDS
+        return any(w.lane == lane.name and w.busy_since is not None and w.busy_since <= since
+                   for w in list(self._workers))
+
     def _run(self, lane: _Lane, worker: _Worker, request, deadline: float, disconnected) -> tuple:
-        started = time.monotonic()
+        started = worker.busy_since = time.monotonic()
         demoted = False
         try:
             worker.conn.send(request)
@@ -156,6 +170,7 @@ class WorkerPool:
         except (EOFError, OSError):
             self._replace(lane, worker, "worker died")
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
+        worker.busy_since = None
         if demoted:
             self._replace(lane, worker, "demoted after a long query")
         else:
@@ -195,7 +210,7 @@ class WorkerPool:
                                               lane.name, self.allowlist))
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, lane.name)
         self._workers.add(worker)
         worker.isolated = self._await_ready(worker)
         worker.idle_since = time.monotonic()
