@@ -11,6 +11,7 @@ message))`` or ``("failure", message)`` (an engine bug, answered 500).
 from __future__ import annotations
 
 import logging
+import pickle
 import signal
 import threading
 from pathlib import Path
@@ -53,10 +54,10 @@ class Worker:
         """Answer requests from ``conn`` until it closes."""
         while True:
             try:
-                request = conn.recv()
+                request = pickle.loads(conn.recv_bytes())
             except (EOFError, OSError):
                 return
-            conn.send(self.reply(request))
+            conn.send_bytes(pickle.dumps(self.reply(request), pickle.HIGHEST_PROTOCOL))
 
     def reply(self, request: QueryRequest) -> tuple:
         """The reply tuple for one request (never raises)."""
