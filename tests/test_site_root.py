@@ -24,3 +24,10 @@ def test_pages_under_another_root_link_below_it(client):
             assert not [link for link in at_root if link.startswith("/kg/")], path
             assert len(under) == len(at_root), path
     assert "/kg/id/org/cas" in links(client, "/id/org/cigit", "/kg/")
+
+
+def test_the_search_box_searches_below_the_root(client):
+    page = client.get("/id/org/cigit", base_url="http://localhost/kg/", headers=HTML).get_data(as_text=True)
+    assert 'action="/kg/search"' in page
+    page = client.get("/id/org/cigit", headers=HTML).get_data(as_text=True)
+    assert 'action="/search"' in page
