@@ -100,7 +100,7 @@ def _report(results, starts, soak, queries, args) -> str:
         f"One run of `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"{_cores()} cores, Python {platform.python_version()}. Load: wrk, {args.connections} connections, "
         f"{args.seconds:g} s per measurement, after a warm-up; every server on loopback, one at a time, "
-        "with 8 server threads (cqkg: 2 query worker processes).", "",
+        "with 8 server threads (cqkg: 8 in each of its 2 web processes, and 2 query worker processes per web process).", "",
         "## Cheap lookup (labels of one entity)", "",
         "| configuration | req/s | p50 ms | p99 ms | × bare Flask | × rdflib-endpoint |",
         "|---|---:|---:|---:|---:|---:|",
