@@ -67,7 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", int, 2,
             "Query worker processes each web server process starts with; a query past its limits kills its worker."),
     Setting("max_workers", int, 8,
-            "Most query worker processes per web server process: the pool grows to this when all are busy."),
+            "Most query worker processes per web server process: the pool grows to this when all are busy with slow queries."),
     Setting("query_timeout", float, 30.0,
             "Seconds a request may take, waiting for a worker included, before its query is stopped (503)."),
     Setting("query_memory_mb", int, 1024,
