@@ -21,6 +21,7 @@ from bench.servers import ROOT, start, start_time
 from cqkg.build.pipeline import ensure_built
 from cqkg.settings import Settings
 
+CHEAP_RUNS = 3  # the cheap lookup is measured this many times per configuration; the median run is kept
 CHEAP = "SELECT ?label WHERE { <https://w3id.org/cqkg/id/org/cigit> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 CONFIGS = ["bare-flask", "cqkg-oxigraph-cached", "cqkg-oxigraph-uncached", "cqkg-rdflib", "rdflib-endpoint", "oxigraph-server"]
 JOIN_HEAVY = ["organisations-per-district", "stated-counts-vs-named", "located-in-chongqing",
@@ -65,7 +66,7 @@ def main() -> None:
 def _measure_config(server, queries: dict[str, str], args) -> dict[str, Measurement]:
     for text in [CHEAP, *queries.values()]:  # warm up: every question once
         _get(server.url(text))
-    measured = {"cheap lookup": measure([server.url(CHEAP)], args.seconds, args.connections)}
+    measured = {"cheap lookup": _median_run(server.url(CHEAP), args)}
     print(f"{server.name:24s} cheap lookup  {measured['cheap lookup'].requests_per_s:9.1f} req/s "
           f"p50 {measured['cheap lookup'].p50_ms:.2f} ms  (start {server.start_seconds:.2f} s)")
     for name, text in queries.items():
@@ -74,6 +75,13 @@ def _measure_config(server, queries: dict[str, str], args) -> dict[str, Measurem
     if server.name.startswith("cqkg-"):
         measured.update(pages.measure_pages(server.sparql.removesuffix("/sparql"), args.seconds, args.connections))
     return measured
+
+
+def _median_run(url: str, args) -> Measurement:
+    """The median of CHEAP_RUNS runs by throughput: the headline ratios must not hang on one 3 s run."""
+    runs = sorted((measure([url], args.seconds, args.connections) for _ in range(CHEAP_RUNS)),
+                  key=lambda m: m.requests_per_s)
+    return runs[len(runs) // 2]
 
 
 def _soak(build_dir: Path, queries: dict[str, str], args) -> dict:
@@ -102,6 +110,7 @@ def _report(results, starts, soak, queries, args) -> str:
         f"{args.seconds:g} s per measurement, after a warm-up; every server on loopback, one at a time, "
         "with 8 server threads (cqkg: 8 in each of its 2 web processes, and 2 query worker processes per web process).", "",
         "## Cheap lookup (labels of one entity)", "",
+        f"Each row is the median of {CHEAP_RUNS} runs (by throughput) of the same server.", "",
         "| configuration | req/s | p50 ms | p99 ms | × bare Flask | × rdflib-endpoint |",
         "|---|---:|---:|---:|---:|---:|",
     ]
