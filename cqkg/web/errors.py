@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-
 from html import escape
 
 from flask import Flask, Response, render_template, request
@@ -32,52 +31,49 @@ def error_document(status: int, title: str, detail: str) -> bytes:
     return (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def error_parts(error: Exception) -> tuple[int, list[tuple[str, str]], bytes]:
-    """The status, headers and JSON body answering ``error``; logs the ones that are the server's fault."""
+def describe_error(error: Exception) -> tuple[int, str, str, list[tuple[str, str]]]:
+    """The status, title, detail and headers (Allow, Retry-After) answering ``error``; logs the server's faults."""
     if isinstance(error, CqkgError):
         if error.http_status >= 500:
             log.error("%s: %s", type(error).__name__, error.message)
-        status, title, detail, passed_on = error.http_status, type(error).__name__, error.message, []
+        status, title, detail, headers = error.http_status, type(error).__name__, error.message, []
     elif isinstance(error, HTTPException):
         status, title, detail = error.code or 500, error.name, error.description or error.name
-        passed_on = [(name, value) for name, value in error.get_headers() if name in PASSED_ON_HEADERS]
+        headers = [(name, value) for name, value in error.get_headers() if name in PASSED_ON_HEADERS]
     else:
         log.error("internal error", exc_info=error)
-        status, title, detail, passed_on = 500, "Internal Server Error", "the server failed; the error is logged", []
-    headers = [("Content-Type", "application/json")]
-    if status in RETRY_AFTER_SECONDS and not any(name == "Retry-After" for name, _ in passed_on):
+        status, title, detail, headers = 500, "Internal Server Error", "the server failed; the error is logged", []
+    if status in RETRY_AFTER_SECONDS and not any(name == "Retry-After" for name, _ in headers):
         headers.append(("Retry-After", RETRY_AFTER_SECONDS[status]))
-    return status, headers + passed_on, error_document(status, title, detail)
+    return status, title, detail, headers
 
 
-def error_response(status: int, title: str, detail: str) -> Response:
-    """A Flask response with the cqkg error body and ``status``."""
-    response = Response(error_document(status, title, detail), status=status, mimetype="application/json")
-    if status in RETRY_AFTER_SECONDS:
-        response.headers["Retry-After"] = RETRY_AFTER_SECONDS[status]
-    return response
+def error_parts(error: Exception) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The status, headers and JSON body answering ``error``."""
+    status, title, detail, headers = describe_error(error)
+    return status, [("Content-Type", "application/json"), *headers], error_document(status, title, detail)
 
 
 def init_app(app: Flask) -> None:
-    """Register the error handlers."""
+    """Register the error handler: the JSON error body, or a page for a browser."""
 
     @app.errorhandler(Exception)
     def _any_error(error: Exception):
-        status, headers, body = error_parts(error)
+        status, title, detail, headers = describe_error(error)
         if best_offer(request.headers.get("Accept"), ERROR_TYPES) == "text/html":
-            body = _error_page(status, json.loads(body)["error"])
-            headers = [("Content-Type", "text/html; charset=utf-8")] + headers[1:]
-        response = Response(body, status=status)
+            response = Response(_error_page(status, title, detail), status=status, mimetype="text/html")
+        else:
+            response = Response(error_document(status, title, detail), status=status, mimetype="application/json")
         for name, value in headers:
             response.headers[name] = value
         response.vary.add("Accept")
         return response
 
 
-def _error_page(status: int, error: dict) -> str:
-    """The HTML error page for a browser (the JSON body's title and detail)."""
+def _error_page(status: int, title: str, detail: str) -> str:
+    """The HTML error page for a browser: the JSON body's title and detail."""
     try:
-        return render_template("error.html", status=status, title=error["title"], detail=error["detail"])
+        return render_template("error.html", status=status, title=title, detail=detail)
     except Exception:  # a page that cannot render must not hide the error it reports
         log.exception("the error page could not be rendered")
-        return f"<!doctype html><title>{status}</title><p>{escape(error['detail'])}</p>"
+        return f"<!doctype html><title>{status}</title><p>{escape(detail)}</p>"

@@ -115,8 +115,6 @@ def _send(request: Request, status: int, headers: list, body: bytes, start_respo
 
 
 blueprint = Blueprint("sparql", __name__)
-TEXT_TYPES = ("text/", "application/sparql-results+json", "application/sparql-results+xml", "application/ld+json",
-              "application/n-triples", "application/n-quads", "application/trig", "application/rdf+xml")
 
 
 def init_app(app: Flask) -> None:
