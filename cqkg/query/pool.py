@@ -47,7 +47,7 @@ from cqkg.query.executor import FEDERATION, LOCAL, answer, serve
 
 log = logging.getLogger("cqkg.pool")
 POLL_MILLISECONDS = 20  # how often a waiting request checks its deadline, memory and client
-GROW_AFTER_SECONDS = 0.05  # a busy pool grows only when a request has waited this long for a worker
+GROW_AFTER_SECONDS = 0.05  # a busy pool grows only when a request waited this long and a worker has been on one query this long
 SPARE_IDLE_SECONDS = 30.0  # a worker beyond the pool's size retires after this long without a query
 LOWEST_PRIORITY = 19
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

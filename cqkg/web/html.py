@@ -34,10 +34,11 @@ def init_app(app: Flask) -> None:
     app.before_request(lambda: _ROOT.set(request.script_root) and None)
 
 
-def site(path: str | None) -> str | None:
-    """A link to one of this server's pages, below the root it is served at; other links unchanged."""
+def site(path: str | None, root: str | None = None) -> str | None:
+    """A link to one of this server's pages, below the root it is served at (``root``; by default this
+    request's); other links unchanged."""
     if path and path.startswith("/"):
-        return _ROOT.get() + path
+        return (_ROOT.get() if root is None else root) + path
     return path
 
 
@@ -56,8 +57,7 @@ def term_html(value: Value, zh: bool = True) -> Markup:
 def _term_html(value: Value, zh: bool, root: str) -> Markup:
     # f-strings over escape(): Markup.format goes through string.Formatter, several times slower.
     if value.href:
-        link = root + value.href if value.href.startswith("/") else value.href  # as site() does, for this root
-        html = f'<a href="{escape(link)}" title="{escape(value.iri or "")}">{escape(value.text)}</a>'
+        html = f'<a href="{escape(site(value.href, root))}" title="{escape(value.iri or "")}">{escape(value.text)}</a>'
         if zh and value.text_zh:
             html += f' <span class="zh" lang="zh">{escape(value.text_zh)}</span>'
         return Markup(html)
