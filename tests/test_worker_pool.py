@@ -54,3 +54,18 @@ def test_a_slow_query_makes_the_pool_grow_so_quick_ones_are_answered(pool):
     assert b"true" in pool.execute(request(QUICK), time.monotonic() + 10).body
     assert time.monotonic() - started < 2.5 and pool.local.live == 2  # answered by a new worker, not after the runaway
     runaway.join()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.08, 0.15])
+def test_closing_while_a_replacement_starts_is_clean(build_dir, caplog, monkeypatch, delay):
+    """close() and the thread starting a replacement may both stop the same new worker: no error either way."""
+    thread_errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: thread_errors.append(args.exc_value))
+    pool = WorkerPool("oxigraph", build_dir, size=1, max_size=1)
+    with pytest.raises(Exception):  # the time limit: the worker is killed and a replacement starts
+        pool.execute(request(RUNAWAY), time.monotonic() + 0.3)
+    time.sleep(delay)
+    pool.close()
+    time.sleep(1.0)  # the replacement thread finishes meanwhile
+    assert thread_errors == []
+    assert "could not start a query worker" not in caplog.text

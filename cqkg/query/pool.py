@@ -68,6 +68,7 @@ class _Worker:
     idle_since: float = 0.0
     busy_since: float | None = None  # when its current query started (None: idle)
     ready_to_read: select.poll = field(default_factory=select.poll)  # of ``conn``, registered once
+    closing: threading.Lock = field(default_factory=threading.Lock)  # the pool closing and a restart may both stop it
 
     def __post_init__(self):
         self.ready_to_read.register(self.conn.fileno(), select.POLLIN)
@@ -232,17 +233,18 @@ class WorkerPool:
         try:
             lane.idle.put(self._start(lane))
         except errors.CqkgError:
-            log.exception("could not start a query worker")
+            if not self._closed:  # a worker stopped by close() while it started is no failure
+                log.exception("could not start a query worker")
             with lane.lock:
                 lane.live -= 1
 
     def _await_ready(self, worker: _Worker) -> bool:
-        if not worker.conn.poll(self.start_timeout):
-            _stop(worker)
-            raise errors.EngineFailure(f"query worker did not start within {self.start_timeout:g} s")
         try:
+            if not worker.conn.poll(self.start_timeout):
+                _stop(worker)
+                raise errors.EngineFailure(f"query worker did not start within {self.start_timeout:g} s")
             status, payload = worker.conn.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # it exited, or close() stopped it meanwhile
             _stop(worker)
             raise errors.EngineFailure(f"query worker exited while starting (exit code {worker.process.exitcode})") from None
         if status != "ready":
@@ -264,7 +266,7 @@ class WorkerPool:
 
         def restart():
             worker.process.join(timeout=10)
-            worker.conn.close()
+            _close_connection(worker)
             self._add(lane)
 
         threading.Thread(target=restart, name="cqkg-worker-restart", daemon=True).start()
@@ -273,7 +275,14 @@ class WorkerPool:
 def _stop(worker: _Worker) -> None:
     worker.process.kill()
     worker.process.join(timeout=5)
-    worker.conn.close()
+    _close_connection(worker)
+
+
+def _close_connection(worker: _Worker) -> None:
+    """Close the pipe to ``worker`` once, whichever thread gets there first."""
+    with worker.closing:
+        if not worker.conn.closed:
+            worker.conn.close()
 
 
 def _resident_bytes(pid: int) -> int:
