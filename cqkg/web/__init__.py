@@ -44,7 +44,9 @@ def create_app(settings: Settings | None = None, pool=None, limiter=None) -> Fla
         module.init_app(app)
     app.wsgi_app = sparql.SparqlProtocol(app.wsgi_app, endpoint)
     if settings.cache_entries > 0:
-        app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes, settings.max_request_bytes)
+        app.wsgi_app = cache = ResponseCache(app.wsgi_app, settings.cache_entries, settings.cache_bytes,
+                                             settings.max_request_bytes)
+        app.extensions["cqkg.cache"] = cache  # the asyncio server answers /sparql from the same cache
     return app
 
 

@@ -33,14 +33,19 @@ class Endpoint:
         """Raise QueryError if ``text`` is too long or too deeply nested to be parsed safely."""
         check_bounds(text, self.settings.max_query_chars, self.settings.max_query_depth)
 
-    def answer(self, client: str, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
+    def answer(self, client: str, request: QueryRequest, deadline: float) -> QueryResponse:
         """Return the answer to ``request`` before ``deadline`` (``time.monotonic()``).
 
         Raises 429 when ``client`` has too many queries running, and the pool's
         errors (QueryError, QueryTimeoutError, MemoryLimitError, ...).
         """
         with self.limiter.slot(client):
-            return self.pool.execute(request, deadline, disconnected)
+            return self.pool.execute(request, deadline)
+
+    async def answer_async(self, client: str, request: QueryRequest, deadline: float, client_gone=None) -> QueryResponse:
+        """``answer`` for the asyncio server; ``client_gone`` returns when the client disconnects."""
+        with self.limiter.slot(client):
+            return await self.pool.execute_async(request, deadline, client_gone)
 
     def close(self) -> None:
         """Stop the worker processes."""

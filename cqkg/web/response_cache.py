@@ -35,13 +35,14 @@ class ResponseCache:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        key = self._key(environ)
+        key = self.key(environ)
         if key is None:
             return self.app(environ, start_response)
-        with self.lock:
-            hit = self.cache.get(key)
+        hit = self.lookup(key)
         if hit is not None:
-            return self._replay(hit, environ, start_response)
+            status, headers, body = self.replay(hit, environ)
+            start_response(status, headers)
+            return [body]
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -49,15 +50,29 @@ class ResponseCache:
             return start_response(status, headers, exc_info)
 
         body = b"".join(self.app(environ, capture))
-        if captured.get("status", "").startswith("200"):
-            headers = [(k, v) for k, v in captured["headers"] if k != "X-CQKG-Cache"] + [("X-CQKG-Cache", "hit")]
-            size = len(key) + len(body) + sum(len(k) + len(v) for k, v in headers)
-            with self.lock:
-                if size <= self.cache.maxsize:
-                    self.cache[key] = (headers, body, max(size, self.min_charge))
+        self.store(key, captured.get("status", ""), captured.get("headers", []), body)
         return [body]
 
-    def _key(self, environ):
+    def lookup(self, key: bytes):
+        """The cached entry of ``key``, or None."""
+        with self.lock:
+            return self.cache.get(key)
+
+    def store(self, key: bytes, status: str, headers: list, body: bytes) -> None:
+        """Keep a 200 answer (``status`` is the status line) under ``key``, within the byte bound."""
+        if not status.startswith("200"):
+            return
+        headers = [(k, v) for k, v in headers if k != "X-CQKG-Cache"] + [("X-CQKG-Cache", "hit")]
+        size = len(key) + len(body) + sum(len(k) + len(v) for k, v in headers)
+        with self.lock:
+            if size <= self.cache.maxsize:
+                self.cache[key] = (headers, body, max(size, self.min_charge))
+
+    def key(self, environ):
+        """The digest naming the answer to the request in ``environ``, or None if it is not cached.
+
+        A POST body is read here (at most ``max_body`` bytes) and put back as ``wsgi.input``.
+        """
         if self.max_entries <= 0 or environ.get("PATH_INFO") not in CACHED_PATHS:
             return None
         method = environ.get("REQUEST_METHOD")
@@ -84,11 +99,10 @@ class ResponseCache:
         return digest.digest()
 
     @staticmethod
-    def _replay(hit, environ, start_response):
+    def replay(hit, environ) -> tuple[str, list, bytes]:
+        """The status line, headers and body answering the request in ``environ`` from cache entry ``hit``."""
         headers, body, _size = hit
         etag = next((v for k, v in headers if k == "ETag"), None)
         if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag.strip('"')):
-            start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k in NOT_MODIFIED_HEADERS])
-            return [b""]
-        start_response("200 OK", headers)
-        return [body]
+            return "304 NOT MODIFIED", [(k, v) for k, v in headers if k in NOT_MODIFIED_HEADERS], b""
+        return "200 OK", headers, body

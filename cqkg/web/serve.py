@@ -1,11 +1,14 @@
-"""Serve the web app: waitress in ``fronts`` processes sharing one listening socket.
+"""Serve the web app: uvicorn in ``fronts`` processes sharing one listening socket.
 
-waitress reads each request completely (with a connection limit and an idle
-timeout) before a thread handles it, so slow or idle clients hold only a socket.
-Several processes (pre-forked, as gunicorn does) let Flask's per-request work run on
-every core instead of behind one interpreter lock; they share the per-client query
-limit through shared memory (``cqkg.web.clients``). The parent only supervises: it
-restarts a process that dies and stops them all on SIGTERM or Ctrl-C.
+uvicorn (the httptools parser on uvloop) reads requests on an event loop, so slow
+or idle clients hold only a socket, never a thread; ``BoundedHttpProtocol`` adds the
+bounds a public server needs: a request's head must arrive whole within
+``idle_timeout`` and be at most MAX_HEAD_BYTES, and an idle keep-alive connection
+is closed after ``idle_timeout``. Several processes (pre-forked, as gunicorn does) let
+the per-request work run on every core instead of behind one interpreter lock; they
+share the per-client query limit through shared memory (``cqkg.web.clients``). The
+parent only supervises: it restarts a process that dies and stops them all on
+SIGTERM or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,26 +23,6 @@ import time
 from cqkg.settings import Settings
 
 log = logging.getLogger("cqkg.access")
-
-
-def access_log(app):
-    """Wrap a WSGI ``app`` so each request logs method, path, status and duration."""
-
-    def logged(environ, start_response):
-        started = time.perf_counter()
-        status_holder = {}
-
-        def recording_start_response(status, headers, exc_info=None):
-            status_holder["status"] = status.split(" ", 1)[0]
-            return start_response(status, headers, exc_info)
-
-        try:
-            return app(environ, recording_start_response)
-        finally:
-            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
-                     status_holder.get("status", "-"), (time.perf_counter() - started) * 1000)
-
-    return logged
 
 
 def serve(settings: Settings) -> None:
@@ -59,22 +42,22 @@ def serve(settings: Settings) -> None:
 
 def _run_front(settings: Settings, listener: socket.socket, counters, row: int) -> None:
     """One web server process: the app with its own workers, on the shared ``listener``."""
-    import waitress
+    import uvicorn
 
     from cqkg.web import create_app
+    from cqkg.web.asgi import AsgiApp, access_log
     from cqkg.web.clients import ClientLimiter
+    from cqkg.web.http_protocol import BoundedHttpProtocol
 
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    app = create_app(settings, limiter=ClientLimiter(settings.max_client_queries, counters, row))
-    server = waitress.create_server(
-        access_log(app) if settings.access_log else app, sockets=[listener], threads=settings.threads, ident="cqkg",
-        connection_limit=settings.max_connections, channel_timeout=settings.idle_timeout,
-        cleanup_interval=max(1, int(settings.idle_timeout / 3)), asyncore_use_poll=True,
-        # Read ahead on a busy connection, so a client that hangs up is noticed and its query stopped.
-        # waitress refuses far larger bodies before buffering them; the app answers the rest with its JSON 413.
-        channel_request_lookahead=4, max_request_body_size=2 * settings.max_request_bytes + 65536,
-        expose_tracebacks=False)
-    server.run()
+    app = AsgiApp(create_app(settings, limiter=ClientLimiter(settings.max_client_queries, counters, row)))
+    config = uvicorn.Config(
+        access_log(app, log) if settings.access_log else app, http=BoundedHttpProtocol, loop="uvloop", ws="none",
+        lifespan="off", log_config=None, access_log=False, server_header=False,
+        proxy_headers=False,  # the client address comes from X-Forwarded-For only via a trusted proxy (cqkg.web.clients)
+        limit_concurrency=settings.max_connections, timeout_keep_alive=settings.idle_timeout,
+        timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def _supervise(settings: Settings, listener: socket.socket, counters) -> None:

@@ -44,31 +44,57 @@ ANSWERED_METHODS = ("GET", "HEAD", "POST")
 CACHE_CONTROL = "public, max-age=60"
 
 
-class SparqlProtocol:
-    """WSGI middleware answering queries to /sparql; every other request goes on to ``app`` (Flask)."""
+class Exchange:
+    """One SPARQL protocol request on its way through: planned, asked of the engine, then answered.
 
-    def __init__(self, app, endpoint):
-        self.app, self.endpoint = app, endpoint
+    The WSGI layer (below) and the asyncio server (``cqkg.web.asgi``) share it, so both
+    read, check and answer a request the same way; only the wait for the engine differs.
+    """
 
-    def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") not in ANSWERED_METHODS:
-            return self.app(environ, start_response)
-        deadline = time.monotonic() + self.endpoint.settings.query_timeout
-        request = Request(environ)
-        request.max_content_length = self.endpoint.settings.max_request_bytes
+    def __init__(self, endpoint, environ: dict):
+        self.endpoint = endpoint
+        self.deadline = time.monotonic() + endpoint.settings.query_timeout
+        self.request = Request(environ)
+        self.request.max_content_length = endpoint.settings.max_request_bytes
+        self.query: QueryRequest | None = None  # set when the engine has to answer
+        self.etag = self.client = None
+        self.delegate = False  # True: no query here (the service description or the query page): Flask answers
+        self.response: tuple | None = None  # (status, headers, body) once known
+
+    def plan(self) -> None:
+        """Read and check the request: afterwards ``delegate``, ``response`` or ``query`` is set."""
         try:
-            text, params = _query_and_params(request)
+            text, params = _query_and_params(self.request)
             if text is None:
-                return self.app(environ, start_response)  # the service description or the query page
-            status, headers, body = self._answer(request, text, params, deadline)
-        except Exception as error:  # every failure becomes the one JSON error body
-            status, headers, body = error_parts(error)
-            headers.append(("Vary", "Accept-Encoding"))
-        return _send(request, status, headers, body, start_response)
+                self.delegate = True
+                return
+            self._plan_query(text, params)
+        except Exception as error:
+            self.failed(error)
 
-    def _answer(self, request: Request, text: str, params: MultiDict, deadline: float) -> tuple:
-        """The (status, headers, body) answering query ``text``; raises HTTP and cqkg errors."""
-        endpoint = self.endpoint
+    def answered(self, answer: QueryResponse) -> None:
+        """The engine's ``answer`` becomes the 200 response."""
+        self.response = 200, _answer_headers(answer, self.etag), answer.body
+
+    def failed(self, error: Exception) -> None:
+        """Every failure becomes the one JSON error body."""
+        status, headers, body = error_parts(error)
+        self.response = status, headers + [("Vary", "Accept-Encoding")], body
+
+    def finish(self) -> tuple[str, list, bytes]:
+        """The status line, headers and body to send: gzip when accepted and worth it, CORS, Content-Length."""
+        request = self.request
+        status, headers, body = self.response
+        if accepts_gzip(request.headers.get("Accept-Encoding")) and worth_compressing(status, body):
+            body = gzipped(body)
+            headers.append(("Content-Encoding", "gzip"))
+        if status != 304:
+            headers.append(("Content-Length", str(len(body))))
+        headers += cors_headers(request.method, request.headers.get("Access-Control-Request-Headers"))
+        return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}", headers, b"" if request.method == "HEAD" else body
+
+    def _plan_query(self, text: str, params: MultiDict) -> None:
+        request, endpoint = self.request, self.endpoint
         try:
             choice = negotiate(request.headers.get("Accept"), params.get("format"))
         except UnknownFormat as error:
@@ -82,12 +108,41 @@ class SparqlProtocol:
             default_graphs=_graph_iris(params, "default-graph-uri"), named_graphs=_graph_iris(params, "named-graph-uri"),
             max_rows=endpoint.settings.max_rows,
         )
-        etag = endpoint.etag(query)
-        if request.if_none_match.contains_weak(etag.strip('"')):
-            return 304, [("ETag", etag), ("Cache-Control", CACHE_CONTROL), ("Vary", "Accept, Accept-Encoding")], b""
-        client = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), endpoint.trusted)
-        answer = endpoint.answer(client, query, deadline, request.environ.get("waitress.client_disconnected"))
-        return 200, _answer_headers(answer, etag), answer.body
+        self.etag = endpoint.etag(query)
+        if request.if_none_match.contains_weak(self.etag.strip('"')):
+            self.response = 304, [("ETag", self.etag), ("Cache-Control", CACHE_CONTROL),
+                                  ("Vary", "Accept, Accept-Encoding")], b""
+            return
+        self.client = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), endpoint.trusted)
+        self.query = query
+
+
+def is_protocol_request(path: str, method: str) -> bool:
+    """True for the requests the protocol layer answers (or hands to Flask when they carry no query)."""
+    return path == "/sparql" and method in ANSWERED_METHODS
+
+
+class SparqlProtocol:
+    """WSGI middleware answering queries to /sparql; every other request goes on to ``app`` (Flask)."""
+
+    def __init__(self, app, endpoint):
+        self.app, self.endpoint = app, endpoint
+
+    def __call__(self, environ, start_response):
+        if not is_protocol_request(environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")):
+            return self.app(environ, start_response)
+        exchange = Exchange(self.endpoint, environ)
+        exchange.plan()
+        if exchange.delegate:
+            return self.app(environ, start_response)
+        if exchange.response is None:
+            try:
+                exchange.answered(self.endpoint.answer(exchange.client, exchange.query, exchange.deadline))
+            except Exception as error:
+                exchange.failed(error)
+        status, headers, body = exchange.finish()
+        start_response(status, headers)
+        return [body]
 
 
 def _answer_headers(answer: QueryResponse, etag: str) -> list[tuple[str, str]]:
@@ -100,18 +155,6 @@ def _answer_headers(answer: QueryResponse, etag: str) -> list[tuple[str, str]]:
         headers += [("X-CQKG-Truncated", "true"),
                     ("Warning", f'199 cqkg "result truncated to {answer.rows} rows; add LIMIT/OFFSET to page"')]
     return headers
-
-
-def _send(request: Request, status: int, headers: list, body: bytes, start_response) -> list[bytes]:
-    """Start the response: gzip when accepted and worth it, CORS, Content-Length; no body for HEAD."""
-    if accepts_gzip(request.headers.get("Accept-Encoding")) and worth_compressing(status, body):
-        body = gzipped(body)
-        headers.append(("Content-Encoding", "gzip"))
-    if status != 304:
-        headers.append(("Content-Length", str(len(body))))
-    headers += cors_headers(request.method, request.headers.get("Access-Control-Request-Headers"))
-    start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}", headers)
-    return [] if request.method == "HEAD" else [body]
 
 
 blueprint = Blueprint("sparql", __name__)
