@@ -108,7 +108,8 @@ def _report(results, starts, soak, queries, args) -> str:
         f"One run of `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"{_cores()} cores, Python {platform.python_version()}. Load: wrk, {args.connections} connections, "
         f"{args.seconds:g} s per measurement, after a warm-up; every server on loopback, one at a time, "
-        "with 8 server threads (cqkg: 8 in each of its 2 web processes, and 2 query worker processes per web process).", "",
+        "with 8 server threads where the server has threads (cqkg: 2 web processes, each answering queries on "
+        "its event loop with 2 query worker processes, and 8 threads for pages).", "",
         "## Cheap lookup (labels of one entity)", "",
         f"Each row is the median of {CHEAP_RUNS} runs (by throughput) of the same server.", "",
         "| configuration | req/s | p50 ms | p99 ms | × bare Flask | × rdflib-endpoint |",
@@ -149,12 +150,12 @@ READING = """## Reading the numbers
   query worker and waits for the answer. That hop is what lets a query be stopped at
   its time or memory limit, or when its client hangs up, while the rest of the server
   goes on (pyoxigraph's native evaluation cannot be interrupted from Python). cqkg runs
-  two web server processes (pre-forked on one port), so the per-request Python work is
-  not serialised behind one interpreter lock; the bare-Flask ceiling is one waitress
-  process, as before. A query is answered by the SPARQL protocol layer in front of
-  Flask (werkzeug's request parsing, no Flask request context or hooks), which cut the
-  web process's CPU per cheap query from 350 µs to 140 µs in process. The p50 latencies above are measured at saturation (8
-  connections), so they include queueing.
+  two web server processes (uvicorn, pre-forked on one port), each with two query
+  workers. A query is answered on the web process's event loop (no Flask, no thread:
+  it waits for its worker as a coroutine); Flask serves the pages on a2wsgi's threads.
+  The bare-Flask ceiling is the same as in earlier runs: one waitress process with 8
+  threads and a Flask route returning a fixed body. The p50 latencies above are
+  measured at saturation (8 connections), so they include queueing.
 - Repeated questions are answered by the response cache in front of the app, without
   Flask or a worker: that is the cached row, within a few per cent of bare Flask.
 - The rdflib engine runs in the same worker processes, so its ratio to the pyoxigraph

@@ -268,6 +268,74 @@ def test_idle_connections_do_not_take_the_server_off_the_air(closed):
             sock.close()
 
 
+@pytest.fixture(scope="module")
+def strict(build_dir, tmp_path_factory):
+    """One web process with one thread for pages and a 1 s idle timeout."""
+    with live_server(build_dir, tmp_path_factory.mktemp("strict"), fronts=1, threads=1, idle_timeout=1) as live:
+        yield live
+
+
+def _raw_connection(server) -> socket.socket:
+    host, port = server.base.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def _closed_within(sock: socket.socket, seconds: float, trickle: bytes = b"") -> bool:
+    """True if the server closes ``sock`` within ``seconds`` while we send ``trickle`` a byte every 0.2 s."""
+    deadline = time.monotonic() + seconds
+    sock.settimeout(0.2)
+    while time.monotonic() < deadline:
+        try:
+            if sock.recv(65536) == b"":
+                return True
+        except TimeoutError:
+            pass
+        except ConnectionResetError:
+            return True
+        if trickle:
+            try:
+                sock.sendall(trickle[:1])
+            except OSError:
+                return True
+            trickle = trickle[1:]
+    return False
+
+
+def test_a_request_head_sent_a_byte_at_a_time_is_cut_off(strict):
+    with _raw_connection(strict) as sock:  # each byte resets an idle timer; the head's deadline does not move
+        assert _closed_within(sock, 5, trickle=b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100)
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_idle_timeout(strict):
+    with _raw_connection(strict) as sock:
+        assert _closed_within(sock, 5)
+
+
+def test_a_request_head_over_256_kib_is_431(strict):
+    with _raw_connection(strict) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 300_000 + b"\r\n\r\n")
+        reply = sock.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 431 ")
+    assert fetch(strict.base + "/healthz").status == 200
+
+
+def test_a_slow_body_for_a_flask_route_holds_no_thread(strict):
+    """The only page thread stays free while a client trickles a POST body: bodies are read on the event loop."""
+    with _raw_connection(strict) as sock:
+        sock.sendall(b"POST /reconcile HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 1000\r\n\r\nqueries=")
+        answers = [fetch(strict.base + "/healthz", timeout=3).status for _ in range(3)]
+    assert answers == [200, 200, 200]
+
+
+def test_response_header_names_are_title_case(strict):
+    """R's SPARQL package (RCurl) finds the charset only in a header spelled Content-Type."""
+    with _raw_connection(strict) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        head = sock.recv(65536).split(b"\r\n\r\n")[0]
+    assert b"\r\nContent-Type: application/json" in head and b"\r\nContent-Length: " in head
+
+
 # -- The cache keeps digests, and counts them --
 
 def test_cache_keys_are_digests_counted_in_the_byte_bound():

@@ -1,11 +1,13 @@
 """The query worker pool grows for slow queries only: a queue of quick ones never adds processes."""
 
+import asyncio
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from cqkg import errors
 from cqkg.query.engines import QueryRequest
 from cqkg.query.pool import WorkerPool
 
@@ -69,3 +71,49 @@ def test_closing_while_a_replacement_starts_is_clean(build_dir, caplog, monkeypa
     time.sleep(1.0)  # the replacement thread finishes meanwhile
     assert thread_errors == []
     assert "could not start a query worker" not in caplog.text
+
+
+# -- The same pool from an event loop (the served app's way in) --
+
+def test_from_the_event_loop_a_queue_of_quick_queries_does_not_grow_the_pool(pool):
+    async def clients():
+        async def ask_many():
+            return [(await pool.execute_async(request(MEDIUM), time.monotonic() + 20)).rows for _ in range(8)]
+        return await asyncio.gather(*(ask_many() for _ in range(16)))
+
+    assert all(all(rows) for rows in asyncio.run(clients()))
+    assert pool.local.live == 1
+
+
+def test_from_the_event_loop_a_slow_query_makes_the_pool_grow(pool):
+    async def both():
+        runaway = asyncio.ensure_future(pool.execute_async(request(RUNAWAY), time.monotonic() + 3))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        quick = await pool.execute_async(request(QUICK), time.monotonic() + 10)
+        waited = time.monotonic() - started
+        with pytest.raises(errors.QueryTimeoutError):
+            await runaway
+        return quick, waited
+
+    quick, waited = asyncio.run(both())
+    assert b"true" in quick.body and waited < 2.5 and pool.local.live == 2
+
+
+def test_from_the_event_loop_the_deadline_stops_a_query_and_its_worker(pool):
+    worker_pids = {w.process.pid for w in pool._workers}
+    with pytest.raises(errors.QueryTimeoutError):
+        asyncio.run(pool.execute_async(request(RUNAWAY), time.monotonic() + 0.5))
+    assert all(not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+               for pid in worker_pids)
+
+
+def test_from_the_event_loop_a_client_gone_stops_its_query(pool):
+    async def gone_after_a_while():
+        await asyncio.sleep(0.3)
+
+    started = time.monotonic()
+    with pytest.raises(errors.ClientGone):
+        asyncio.run(pool.execute_async(request(RUNAWAY), time.monotonic() + 20, gone_after_a_while))
+    assert time.monotonic() - started < 5
+    assert b"true" in pool.execute(request(QUICK), time.monotonic() + 20).body  # a replacement answers

@@ -22,8 +22,8 @@ query runs in a worker process (``cqkg.query.executor``) and the caller watches 
 Two ways in, one pool: ``execute`` blocks a thread (WSGI, the CLI, tests);
 ``execute_async`` is a coroutine for the asyncio server (``cqkg.web.asgi``), which
 waits for a worker's reply with the event loop (``add_reader`` on its pipe) instead
-of a thread. Measured on the cheap lookup, one web process: 1,350 req/s with a thread
-per request on waitress, 3,750 with the event loop.
+of a thread. Measured on the cheap lookup, one web process: 1,290–1,410 req/s with a
+thread per request on waitress, 3,020–3,200 with the event loop.
 
 Two lanes: ``local`` workers have no network at all; ``federation`` workers (only
 when the allow-list is not empty) run queries whose SERVICE endpoints are allowed.

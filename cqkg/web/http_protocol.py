@@ -16,6 +16,8 @@ in the canonical Title-Case (``Content-Type``, ``Etag``), as Go's net/http write
 
 from __future__ import annotations
 
+import functools
+
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_HEAD_BYTES = 256 * 1024  # request line and headers (waitress's default); a GET query counts here
@@ -95,9 +97,13 @@ class _TitleCaseHeaders:
 
 def title_case_head(head: bytes) -> bytes:
     """``head`` (status line and headers, as uvicorn wrote them) with every header name in Title-Case."""
-    status, *fields = head[:-4].split(b"\r\n")
-    named = []
-    for field in fields:
-        name, colon, value = field.partition(b":")
-        named.append(b"-".join(part.capitalize() for part in name.split(b"-")) + colon + value)
-    return b"\r\n".join([status, *named]) + b"\r\n\r\n"
+    lines = head.split(b"\r\n")
+    for i in range(1, len(lines) - 2):  # after the status line, before the blank line that ends the head
+        name, colon, value = lines[i].partition(b":")
+        lines[i] = _title_case(name) + colon + value
+    return b"\r\n".join(lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _title_case(name: bytes) -> bytes:
+    return b"-".join(part.capitalize() for part in name.split(b"-"))
