@@ -301,6 +301,9 @@ class WorkerPool:
         except (EOFError, OSError):
             self._replace(lane, worker, "worker died")
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
+        except BaseException:  # the request's task was cancelled (the server is stopping): its worker may be mid-query
+            self._replace(lane, worker, "request cancelled")
+            raise
         self._done(lane, worker, demoted)
         return reply
 

@@ -43,6 +43,7 @@ class AsgiApp:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.flask(scope, receive, send)
+        started = time.monotonic()  # one time limit covers the body's arrival, the wait for a worker and the query
         try:  # every body is read here, bounded, before a request may take a thread
             body = await self._body(scope, receive)
             if not is_protocol_request(scope["path"], scope["method"]):
@@ -55,7 +56,7 @@ class AsgiApp:
         hit = self.cache.lookup(key) if key is not None else None
         if hit is not None:
             return await _send(send, *self.cache.replay(hit, environ))
-        exchange = Exchange(self.endpoint, environ)
+        exchange = Exchange(self.endpoint, environ, started)
         exchange.plan()
         if exchange.delegate:
             return await self.flask(scope, receive, send)

@@ -51,9 +51,10 @@ class Exchange:
     read, check and answer a request the same way; only the wait for the engine differs.
     """
 
-    def __init__(self, endpoint, environ: dict):
+    def __init__(self, endpoint, environ: dict, started: float | None = None):
+        """``started`` (``time.monotonic()``, default now) is when the request began: its deadline counts from there."""
         self.endpoint = endpoint
-        self.deadline = time.monotonic() + endpoint.settings.query_timeout
+        self.deadline = (time.monotonic() if started is None else started) + endpoint.settings.query_timeout
         self.request = Request(environ)
         self.request.max_content_length = endpoint.settings.max_request_bytes
         self.query: QueryRequest | None = None  # set when the engine has to answer
