@@ -52,7 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "Address the server listens on."),
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("fronts", int, 2,
-            "Web server processes sharing the port (each with its own threads, query workers and cache)."),
+            "Web server processes sharing the port (each with its own event loop, threads, query workers and cache)."),
     Setting("threads", int, 16,
             "Threads of each web server process for pages, dumps and reconciliation (SPARQL queries take none)."),
     Setting("max_connections", int, 1000,
