@@ -24,6 +24,8 @@ from cqkg.query import calls
 from cqkg.query.bounds import check_bounds
 from cqkg.web.response_cache import ResponseCache
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
 MARKER = "LISTENER-SECRET-7f3a"
 
 
@@ -334,6 +336,120 @@ def test_response_header_names_are_title_case(strict):
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         head = sock.recv(65536).split(b"\r\n\r\n")[0]
     assert b"\r\nContent-Type: application/json" in head and b"\r\nContent-Length: " in head
+
+
+def _exchange(server, raw: bytes, timeout: float = 10) -> bytes:
+    """Send ``raw`` on a new connection and return everything the server sends until it closes."""
+    with _raw_connection(server) as sock:
+        sock.settimeout(timeout)
+        sock.sendall(raw)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except (TimeoutError, ConnectionResetError):
+            pass
+    return received
+
+
+@pytest.mark.parametrize("path, body, expected", [
+    ("/sparql", b"ASK {}", b'"boolean": true'),
+    ("/reconcile", b"queries=" + urllib.parse.quote(json.dumps({"q0": {"query": "Chongqing University"}})).encode(),
+     b'"q0"'),
+])
+def test_a_chunked_body_is_read(strict, path, body, expected):
+    content_type = b"application/sparql-query" if path == "/sparql" else b"application/x-www-form-urlencoded"
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:3], body[3:])) + b"0\r\n\r\n"
+    reply = _exchange(strict, b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      b"Content-Type: " + content_type + b"\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
+    assert reply.startswith(b"HTTP/1.1 200 ") and expected in reply
+
+
+def test_a_refused_body_closes_the_connection_with_cors_and_length(strict):
+    """The rest of a 413'd body must not be read as the next request's head (it was answered 431)."""
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 2000000\r\n\r\n")
+    reply = _exchange(strict, head + b"#" * 2_000_000 + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert reply.count(b"HTTP/1.1 ") == 1 and reply.startswith(b"HTTP/1.1 413 ")
+    assert b"\r\nConnection: close\r\n" in reply and b"\r\nAccess-Control-Allow-Origin: *\r\n" in reply
+    assert b"\r\nContent-Length: " in reply
+
+
+def test_a_get_url_past_the_parser_limit_is_414_with_advice(strict):
+    reply = _exchange(strict, b"GET /sparql?query=ASK%7B%7D%23" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 414 ") and b"POST a long query" in reply
+
+
+def test_a_head_behind_an_unread_answer_is_bounded(strict):
+    """A pipelined head that never ends, behind a dump the client never reads: the connection is dropped."""
+    with _raw_connection(strict) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(b"GET /dumps/cqkg-all.nq HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nX-Big: ")
+        sock.settimeout(0.5)
+        deadline, dropped = time.monotonic() + 15, False
+        while time.monotonic() < deadline and not dropped:
+            try:
+                sock.sendall(b"a" * 65536)
+            except TimeoutError:
+                pass  # the server is not reading: fine, as long as it lets go of the connection
+            except OSError:
+                dropped = True
+    assert dropped
+
+
+def test_clients_that_never_read_a_dump_hold_no_thread(strict):
+    """With one page thread, stalled downloads leave /healthz answering.
+
+    Each client asks for the dump four times in a row (pipelined): more than the kernel's
+    socket buffers hold, so a thread writing it would wait for the client.
+    """
+    stalled = []
+    try:
+        for _ in range(3):
+            sock = _raw_connection(strict)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(b"GET /dumps/cqkg-all.nq HTTP/1.1\r\nHost: x\r\n\r\n" * 4)
+            stalled.append(sock)
+        time.sleep(0.5)
+        assert [fetch(strict.base + "/healthz", timeout=3).status for _ in range(3)] == [200, 200, 200]
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "hex", "zlib", "undefined", "punycode"])
+def test_a_charset_that_is_no_text_encoding_is_4xx(client, charset):
+    answer = client.post("/sparql", data=b"ASK {}", content_type=f"application/sparql-query; charset={charset}")
+    assert answer.status_code in (400, 415) and answer.json["error"]["status"] == answer.status_code
+
+
+def test_the_cache_keeps_gzip_apart_by_what_the_client_accepts(strict):
+    query = "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 200 # gzip key")
+    first = fetch(strict.base + query, headers={"Accept-Encoding": "*"})
+    plain = fetch(strict.base + query)
+    refused = fetch(strict.base + query, headers={"Accept-Encoding": "gzip;q=0"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain.headers and "Content-Encoding" not in refused.headers
+
+
+def test_stopping_answers_running_queries_with_503_and_logs_no_traceback(build_dir, tmp_path):
+    with live_server(build_dir, tmp_path, fronts=1, workers=1) as live:
+        sockets = []
+        for _ in range(2):
+            sock = _raw_connection(live)
+            sock.sendall(f"GET /sparql?query={urllib.parse.quote(RUNAWAY)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            sockets.append(sock)
+        time.sleep(1)
+        live.process.terminate()
+        live.process.wait(timeout=20)
+        replies = []
+        for sock in sockets:
+            sock.settimeout(5)
+            replies.append(sock.recv(65536))
+            sock.close()
+        log = live.log()
+    assert all(reply.startswith(b"HTTP/1.1 503 ") and b"stopping" in reply for reply in replies), replies
+    assert "Traceback" not in log
 
 
 # -- The cache keeps digests, and counts them --

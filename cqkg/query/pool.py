@@ -302,7 +302,7 @@ class WorkerPool:
             self._replace(lane, worker, "worker died")
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
         except BaseException:  # the request's task was cancelled (the server is stopping): its worker may be mid-query
-            self._replace(lane, worker, "request cancelled")
+            self._discard(lane, worker)
             raise
         self._done(lane, worker, demoted)
         return reply
@@ -411,6 +411,13 @@ class WorkerPool:
             log.warning("query worker not isolated from the network (%s): SERVICE is decided by parsing only",
                         payload["why_not"])
         return payload["isolated"]
+
+    def _discard(self, lane: _Lane, worker: _Worker) -> None:
+        """Kill ``worker`` without a replacement (the lane may grow again when it needs one)."""
+        worker.process.kill()
+        self._workers.discard(worker)
+        with lane.lock:
+            lane.live -= 1
 
     def _replace(self, lane: _Lane, worker: _Worker, reason: str) -> None:
         """Kill ``worker`` now and start its replacement in the background."""

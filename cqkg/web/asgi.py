@@ -6,7 +6,11 @@ same response cache; while a query worker computes, the request holds a coroutin
 not a thread, and a client that hangs up is noticed (``http.disconnect``) and its
 query stopped. Everything else (pages, dumps, reconciliation, /healthz, the service
 description) goes to the Flask app through a2wsgi's pool of ``settings.threads``
-threads, so those routes never wait behind queries.
+threads, so those routes never wait behind queries. A file Flask sends (a dump, a
+CSV table, the VoID description) leaves the thread at once: Flask names it in
+``X-Sendfile`` (its USE_X_SENDFILE, turned on here) with the status, length and range
+worked out, and the event loop streams the bytes at the pace the client reads, so a
+slow download holds no thread.
 
 Why not Flask for queries too: measured on the cheap lookup with one web process,
 a thread per request (waitress, or a2wsgi in front of Flask) reached 1,050–1,410
@@ -21,14 +25,18 @@ import time
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, RequestTimeout
+from werkzeug.http import parse_content_range_header
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, RequestTimeout, ServiceUnavailable
 
+from cqkg.web.cors import cors_headers
 from cqkg.web.errors import error_parts
 from cqkg.web.sparql import Exchange, is_protocol_request
 
 #: Larger answers are finished (gzipped) in a thread: 5.3 MB of results JSON took 19 ms, a stall for every
 #: other client of the loop; 256 KiB took 0.9 ms.
 OFF_LOOP_BYTES = 256 * 1024
+BODILESS_METHODS = ("GET", "HEAD", "OPTIONS")  # their bodies, if any, are not read
+FILE_CHUNK_BYTES = 64 * 1024
 
 
 class AsgiApp:
@@ -38,20 +46,33 @@ class AsgiApp:
         self.endpoint = flask_app.extensions["cqkg"]
         self.cache = flask_app.extensions.get("cqkg.cache")
         self.settings = self.endpoint.settings
+        flask_app.config["USE_X_SENDFILE"] = True  # files are streamed by _FileSender, on the loop
         self.flask = WSGIMiddleware(flask_app, workers=self.settings.threads)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.flask(scope, receive, send)
+        tracked = _TrackedSend(send)
+        try:
+            await self._answer(scope, receive, tracked)
+        except asyncio.CancelledError:  # uvicorn is stopping: past its graceful timeout it cancels what still runs
+            if not tracked.started:
+                await _refuse(tracked, scope, ServiceUnavailable("the server is stopping; try again"))
+
+    async def _answer(self, scope, receive, send) -> None:
         started = time.monotonic()  # one time limit covers the body's arrival, the wait for a worker and the query
         try:  # every body is read here, bounded, before a request may take a thread
             body = await self._body(scope, receive)
-            if not is_protocol_request(scope["path"], scope["method"]):
-                return await self.flask(scope, _replay(body, receive), send)
+        except Exception as error:  # too large or too slow: the rest of the body is not read, so the connection closes
+            return await _refuse(send, scope, _request_error(error))
+        if scope["method"] not in BODILESS_METHODS:  # the body is whole now (perhaps sent chunked): say its length
+            scope = _with_content_length(scope, len(body))
+        if not is_protocol_request(scope["path"], scope["method"]):
+            return await self.flask(scope, _replay(body, receive), _FileSender(send, scope["method"]))
+        try:
             environ = build_environ(scope, io.BytesIO(body))
-        except Exception as error:  # too large, too slow, or not a request WSGI can carry
-            status, headers, body = error_parts(_request_error(error))
-            return await _send(send, str(status), headers, body)
+        except ValueError as error:  # bytes outside ASCII in the query string (httptools lets some through)
+            return await _refuse(send, scope, _request_error(error))
         key = self.cache.key(environ) if self.cache is not None else None
         hit = self.cache.lookup(key) if key is not None else None
         if hit is not None:
@@ -59,7 +80,7 @@ class AsgiApp:
         exchange = Exchange(self.endpoint, environ, started)
         exchange.plan()
         if exchange.delegate:
-            return await self.flask(scope, receive, send)
+            return await self.flask(scope, receive, _FileSender(send, scope["method"]))
         if exchange.response is None:
             try:
                 exchange.answered(await self.endpoint.answer_async(
@@ -76,7 +97,7 @@ class AsgiApp:
 
     async def _body(self, scope, receive) -> bytes:
         """The request body, at most max_request_bytes, received within the query time limit."""
-        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["method"] in BODILESS_METHODS:
             return b""
         limit = self.settings.max_request_bytes
         declared = next((value for name, value in scope["headers"] if name == b"content-length"), b"0")
@@ -95,6 +116,77 @@ class AsgiApp:
                 chunks.append(chunk)
                 if not message.get("more_body"):
                     return b"".join(chunks)
+
+
+class _FileSender:
+    """The ``send`` of a Flask response: when it names a file in X-Sendfile, the file's bytes follow its headers."""
+
+    def __init__(self, send, method: str):
+        self.send, self.method = send, method
+        self.path: str | None = None
+        self.start = self.length = 0
+
+    async def __call__(self, message) -> None:
+        if message["type"] == "http.response.start":
+            message = self._take_file(message)
+        elif self.path is not None:
+            if message.get("more_body"):
+                return  # Flask's own body of a file response is empty
+            await self._stream()
+        await self.send(message)
+
+    def _take_file(self, message: dict) -> dict:
+        # uvicorn writes the Date header; werkzeug's conditional responses carry one too
+        headers = [(name, value) for name, value in message["headers"] if name != b"date"]
+        message = {**message, "headers": headers}
+        named = [value for name, value in headers if name == b"x-sendfile"]
+        if not named:
+            return message
+        status = message["status"]
+        if status in (200, 206) and self.method != "HEAD":
+            self.path = named[0].decode("latin-1")
+            length = next((value for name, value in headers if name == b"content-length"), b"0")
+            self.length = int(length)
+            content_range = next((value for name, value in headers if name == b"content-range"), None)
+            if status == 206 and content_range is not None:
+                self.start = parse_content_range_header(content_range.decode("latin-1")).start
+        return {**message, "headers": [(name, value) for name, value in headers if name != b"x-sendfile"]}
+
+    async def _stream(self) -> None:
+        """Send ``length`` bytes of the file from ``start``; uvicorn's send waits while the client's buffer is full."""
+        with open(self.path, "rb") as file:
+            file.seek(self.start)
+            remaining = self.length
+            while remaining > 0:
+                chunk = file.read(min(FILE_CHUNK_BYTES, remaining))
+                if not chunk:
+                    break  # the file shrank since Flask measured it: the client sees a short body and a closed connection
+                remaining -= len(chunk)
+                await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+
+class _TrackedSend:
+    """The ASGI ``send`` of one request, remembering whether its response has started."""
+
+    def __init__(self, send):
+        self.send, self.started = send, False
+
+    async def __call__(self, message) -> None:
+        self.started = True
+        await self.send(message)
+
+
+def _with_content_length(scope: dict, size: int) -> dict:
+    """``scope`` with its body's framing headers replaced by ``Content-Length: size`` (WSGI reads by length)."""
+    headers = [(name, value) for name, value in scope["headers"] if name not in (b"content-length", b"transfer-encoding")]
+    return {**scope, "headers": headers + [(b"content-length", str(size).encode("ascii"))]}
+
+
+async def _refuse(send, scope, error: Exception) -> None:
+    """Answer ``error`` with the JSON error body and CORS, and close the connection (a body may be left unread)."""
+    status, headers, body = error_parts(error)
+    headers += [("Content-Length", str(len(body))), ("Connection", "close"), *cors_headers(scope["method"], None)]
+    await _send(send, str(status), headers, body)
 
 
 def _request_error(error: Exception) -> Exception:

@@ -11,8 +11,8 @@ MIN_BYTES = 1024
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
-    """True if an ``Accept-Encoding`` header value accepts gzip (q-values honoured)."""
-    return "gzip" in parse_accept_header(accept_encoding)
+    """True if an ``Accept-Encoding`` header value accepts gzip: by name or ``*``, in any case, with q above 0."""
+    return parse_accept_header(accept_encoding).quality("gzip") > 0
 
 
 def worth_compressing(status: int, body: bytes) -> bool:

@@ -3,9 +3,14 @@
 uvicorn closes a keep-alive connection that stays idle, but a new connection that
 sends nothing, or sends its head a byte at a time, is kept open for ever, and the
 head's size is not limited. Here the head of each request must arrive whole within
-``timeout_keep_alive`` seconds of the connection opening (or of the previous
-response), and is at most MAX_HEAD_BYTES; otherwise the connection is closed (431
-for a head too large).
+``timeout_keep_alive`` seconds (of the connection opening, of the previous response,
+or of the request's first byte, whichever applies), and is at most MAX_HEAD_BYTES,
+counted from the request's first byte; otherwise the connection is closed (431 for a
+head too large, 414 for a URL longer than httptools can parse; what the client goes on
+sending is read and dropped for LINGER_SECONDS first, so that it can read the refusal
+instead of a reset). A client that reads nothing of its answer for ``timeout_keep_alive``
+seconds while the server has more to send is disconnected, so it holds no coroutine,
+thread or file for ever.
 
 uvicorn writes every response header name in lower case. HTTP says names are
 case-insensitive, but R's SPARQL package (through RCurl) finds the charset only
@@ -20,51 +25,116 @@ import functools
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from cqkg.web.cors import cors_headers
+from cqkg.web.errors import error_document
+
 MAX_HEAD_BYTES = 256 * 1024  # request line and headers (waitress's default); a GET query counts here
-_REASON = f"the request line and headers exceed {MAX_HEAD_BYTES} bytes (POST a long query)\n".encode("ascii")
-HEAD_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                  b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(_REASON), _REASON))
+MAX_URL_BYTES = 65535  # httptools.parse_url refuses longer URLs
+LINGER_SECONDS = 2.0  # after a refusal, what the client still sends is dropped this long before the connection closes
+
+
+def _refusal(status: int, reason: str, detail: str) -> bytes:
+    """A complete HTTP response with the JSON error body, closing the connection."""
+    body = error_document(status, reason, detail)
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close"),
+               *cors_headers("GET", None)]
+    head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\n"
+    return head.encode("latin-1") + body
+
+
+HEAD_TOO_LARGE = _refusal(431, "Request Header Fields Too Large",
+                          f"the request line and headers exceed {MAX_HEAD_BYTES} bytes: POST a long query")
+URL_TOO_LONG = _refusal(414, "URI Too Long", f"the request URL exceeds {MAX_URL_BYTES} bytes: POST a long query")
 
 
 class BoundedHttpProtocol(HttpToolsProtocol):
-    """HttpToolsProtocol with a deadline and a size cap on each request's head."""
+    """HttpToolsProtocol with a deadline and size caps on each request's head."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(_TitleCaseHeaders(transport))
-        self._expect_head()
+        self._refused = False
+        self._head_bytes: int | None = None  # bytes of the head being read; None between heads
+        self._head_deadline = None
+        self._write_stall = None
+        self._arm_head_deadline()
 
     def data_received(self, data: bytes) -> None:
-        if self._head_bytes is not None:
-            self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
-                self._refuse_head()
-                return
+        if self._refused:
+            return  # the refusal is written and the connection is closing
+        if self._head_bytes is not None and not self._count_head(len(data)):
+            return
+        begun_here = self._head_bytes is None
         super().data_received(data)
+        if begun_here and self._head_bytes is not None:  # a head began in this chunk and is not complete yet
+            self._count_head(len(data))
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = 0
+        self._arm_head_deadline()
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > MAX_URL_BYTES:
+            self._refuse(URL_TOO_LONG)
 
     def on_headers_complete(self) -> None:
-        self._head_done()
-        super().on_headers_complete()
+        self._head_bytes = None
+        self._cancel_head_deadline()
+        if not self._refused:
+            super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
-            self._expect_head()  # (a pipelined request already read is running: its head is complete)
+            self._arm_head_deadline()  # (a pipelined request already read is running: its head is complete)
 
     def connection_lost(self, exc) -> None:
-        self._head_done()
+        self._cancel_head_deadline()
+        self._cancel_write_stall()
         super().connection_lost(exc)
 
-    def _expect_head(self) -> None:
-        """Start counting the next request's head and its deadline (the keep-alive timeout)."""
-        self._head_done()
-        self._head_bytes = 0
-        self._head_deadline = self.loop.call_later(self.timeout_keep_alive, self._head_timed_out)
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._write_stall is None:
+            self._write_stall = self.loop.call_later(self.timeout_keep_alive, self._abort_stalled_reader)
 
-    def _head_done(self) -> None:
-        self._head_bytes = None
-        deadline = getattr(self, "_head_deadline", None)
-        if deadline is not None:
-            deadline.cancel()
+    def resume_writing(self) -> None:
+        self._cancel_write_stall()
+        super().resume_writing()
+
+    def _cancel_write_stall(self) -> None:
+        if self._write_stall is not None:
+            self._write_stall.cancel()
+            self._write_stall = None
+
+    def _abort_stalled_reader(self) -> None:
+        self._write_stall = None
+        self.transport.abort()  # connection_lost follows: the response's sender sees a disconnected client
+
+    def _count_head(self, size: int) -> bool:
+        """Add ``size`` bytes to the head being read; False (and refused) past MAX_HEAD_BYTES."""
+        self._head_bytes += size
+        if self._head_bytes > MAX_HEAD_BYTES:
+            self._refuse(HEAD_TOO_LARGE)
+            return False
+        return True
+
+    def _arm_head_deadline(self) -> None:
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.call_later(self.timeout_keep_alive, self._head_timed_out)
+
+    def _cancel_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
             self._head_deadline = None
 
     def _head_timed_out(self) -> None:
@@ -72,11 +142,15 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.close()
 
-    def _refuse_head(self) -> None:
-        self._head_done()
+    def _refuse(self, response: bytes) -> None:
+        self._refused = True
+        self._head_bytes = None
+        self._cancel_head_deadline()
         if not self.transport.is_closing():
-            self.transport.write(HEAD_TOO_LARGE)
-            self.transport.close()
+            self.transport.write(response)
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
 class _TitleCaseHeaders:

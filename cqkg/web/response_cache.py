@@ -18,6 +18,8 @@ import threading
 from cachetools import LRUCache
 from werkzeug.http import parse_etags
 
+from cqkg.web.compression import accepts_gzip
+
 CACHED_PATHS = ("/sparql",)
 #: The headers of a 200 that its 304 repeats (RFC 9110 15.4.5), as the protocol layer sends them.
 NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
@@ -93,7 +95,7 @@ class ResponseCache:
             return None
         digest = hashlib.blake2b(digest_size=32)
         for part in (method, environ.get("QUERY_STRING", ""), environ.get("CONTENT_TYPE", ""),
-                     environ.get("HTTP_ACCEPT", ""), "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")):
+                     environ.get("HTTP_ACCEPT", ""), accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))):
             digest.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(body)
         return digest.digest()
