@@ -4,8 +4,10 @@ uvicorn runs it (``cqkg.web.serve``). A query to /sparql is read, checked and
 answered by the same ``Exchange`` as the WSGI layer (``cqkg.web.sparql``), from the
 same response cache; while a query worker computes, the request holds a coroutine,
 not a thread, and a client that hangs up is noticed (``http.disconnect``) and its
-query stopped. Everything else (pages, dumps, reconciliation, /healthz, the service
-description) goes to the Flask app through a2wsgi's pool of ``settings.threads``
+query stopped. /healthz is answered on the loop too, so it says whether the loop
+itself is alive and never waits for a thread: under 4 runaway and 28 cheap clients,
+through Flask its p50 was 43.6 ms. Everything else (pages, dumps, reconciliation, the
+service description) goes to the Flask app through a2wsgi's pool of ``settings.threads``
 threads, so those routes never wait behind queries. A file Flask sends (a dump, a
 CSV table, the VoID description) leaves the thread at once: Flask names it in
 ``X-Sendfile`` (its USE_X_SENDFILE, turned on here) with the status, length and range
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import time
 
 from a2wsgi import WSGIMiddleware
@@ -30,7 +33,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, RequestTimeou
 
 from cqkg.web.cors import cors_headers
 from cqkg.web.errors import error_parts
-from cqkg.web.sparql import Exchange, is_protocol_request
+from cqkg.web.sparql import Exchange, health, is_protocol_request
 
 #: Larger answers are finished (gzipped) in a thread: 5.3 MB of results JSON took 19 ms, a stall for every
 #: other client of the loop; 256 KiB took 0.9 ms.
@@ -67,6 +70,8 @@ class AsgiApp:
             return await _refuse(send, scope, _request_error(error))
         if scope["method"] not in BODILESS_METHODS:  # the body is whole now (perhaps sent chunked): say its length
             scope = _with_content_length(scope, len(body))
+        if scope["path"] == "/healthz" and scope["method"] in ("GET", "HEAD"):
+            return await self._health(scope, send)
         if not is_protocol_request(scope["path"], scope["method"]):
             return await self.flask(scope, _replay(body, receive), _FileSender(send, scope["method"]))
         try:
@@ -94,6 +99,12 @@ class AsgiApp:
         if key is not None:
             self.cache.store(key, status, headers, body)
         await _send(send, status, headers, body)
+
+    async def _health(self, scope, send) -> None:
+        body = json.dumps(health(self.endpoint)).encode("ascii")
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store"),
+                   ("Vary", "Accept-Encoding"), *cors_headers(scope["method"], None)]
+        await _send(send, "200", headers, b"" if scope["method"] == "HEAD" else body)
 
     async def _body(self, scope, receive) -> bytes:
         """The request body, at most max_request_bytes, received within the query time limit."""
