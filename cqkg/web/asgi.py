@@ -74,6 +74,10 @@ class AsgiApp:
             return await self._health(scope, send)
         if not is_protocol_request(scope["path"], scope["method"]):
             return await self.flask(scope, _replay(body, receive), _FileSender(send, scope["method"]))
+        await self._protocol(scope, receive, send, body, started)
+
+    async def _protocol(self, scope, receive, send, body: bytes, started: float) -> None:
+        """Answer a SPARQL protocol request: from the cache, by a query worker, or (no query) by Flask."""
         try:
             environ = build_environ(scope, io.BytesIO(body))
         except ValueError as error:  # bytes outside ASCII in the query string (httptools lets some through)
