@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -365,14 +366,22 @@ def test_a_chunked_body_is_read(strict, path, body, expected):
     assert reply.startswith(b"HTTP/1.1 200 ") and expected in reply
 
 
-def test_a_refused_body_closes_the_connection_with_cors_and_length(strict):
+def test_a_body_over_the_limit_is_read_and_the_next_request_answered(strict):
     """The rest of a 413'd body must not be read as the next request's head (it was answered 431)."""
     head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: 2000000\r\n\r\n")
-    reply = _exchange(strict, head + b"#" * 2_000_000 + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = _exchange(strict, head + b"#" * 2_000_000 + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    first, second = reply.split(b"HTTP/1.1 ")[1:]
+    assert first.startswith(b"413 ") and b"\r\nAccess-Control-Allow-Origin: *\r\n" in first
+    assert b"\r\nContent-Length: " in first and second.startswith(b"200 ")
+
+
+def test_a_body_far_over_the_limit_is_refused_unread_and_the_connection_closed(strict):
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 50000000\r\n\r\n")
+    reply = _exchange(strict, head + b"#" * 100_000)
     assert reply.count(b"HTTP/1.1 ") == 1 and reply.startswith(b"HTTP/1.1 413 ")
     assert b"\r\nConnection: close\r\n" in reply and b"\r\nAccess-Control-Allow-Origin: *\r\n" in reply
-    assert b"\r\nContent-Length: " in reply
 
 
 def test_a_get_url_past_the_parser_limit_is_414_with_advice(strict):
@@ -450,6 +459,75 @@ def test_stopping_answers_running_queries_with_503_and_logs_no_traceback(build_d
         log = live.log()
     assert all(reply.startswith(b"HTTP/1.1 503 ") and b"stopping" in reply for reply in replies), replies
     assert "Traceback" not in log
+
+
+def test_a_paused_writer_is_dropped_only_when_its_client_reads_nothing():
+    """Linux may keep a steady slow reader's socket unwritable past the idle timeout: progress is read from the kernel."""
+    import asyncio
+
+    from cqkg.web.http_protocol import BoundedHttpProtocol
+
+    class Transport:  # the protocol's view of a real TCP connection whose peer we control
+        def __init__(self, sock):
+            self.sock, self.aborted = sock, False
+
+        def get_extra_info(self, name):
+            return self.sock
+
+        def abort(self):
+            self.aborted = True
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    with listener, socket.create_connection(listener.getsockname()) as client, listener.accept()[0] as served:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        served.setblocking(False)
+        try:
+            while True:
+                served.send(b"x" * 65536)  # until the kernel holds all it will
+        except BlockingIOError:
+            pass
+        loop = asyncio.new_event_loop()
+        protocol = object.__new__(BoundedHttpProtocol)
+        protocol.loop, protocol.transport, protocol.timeout_keep_alive = loop, Transport(served), 60
+        protocol._write_stall, protocol._unsent = None, None
+        protocol.flow = type("Flow", (), {"pause_writing": lambda self: None})()
+        protocol.pause_writing()
+        for _ in range(3):  # the client reads a little (the kernel's queue shrinks once the window reopens)
+            client.recv(65536)
+            time.sleep(0.1)
+        protocol._check_stalled_reader()
+        assert not protocol.transport.aborted and protocol._write_stall is not None  # progress: another period
+        protocol._write_stall.cancel()
+        protocol._check_stalled_reader()  # nothing read since
+        assert protocol.transport.aborted
+        loop.close()
+
+
+def test_a_download_stops_being_read_when_its_client_hangs_up(build_dir, tmp_path):
+    """A client gone mid-file: the server reads no more of it (it read the rest in one burst, holding the loop)."""
+    dist = tmp_path / "dist"
+    with live_server(build_dir, tmp_path, fronts=1, dist_dir=dist) as live:
+        with open(dist / "cqkg-big.nt", "wb") as big:
+            big.truncate(2 << 30)  # sparse: 2 GiB of zeros, no disk used
+        read_before = _bytes_read(live.process.pid)
+        for _ in range(2):
+            with _raw_connection(live) as sock:
+                sock.sendall(b"GET /dumps/cqkg-big.nt HTTP/1.1\r\nHost: x\r\n\r\n")
+                sock.recv(65536)
+        time.sleep(2)
+        assert fetch(live.base + "/healthz", timeout=5).status == 200
+        assert _bytes_read(live.process.pid) - read_before < 256 << 20
+
+
+def _bytes_read(pid: int) -> int:
+    """Bytes process ``pid`` has read so far (files and sockets alike)."""
+    fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+    return int(fields["rchar"])
+
+
+def test_a_file_name_past_the_file_system_limit_is_404(client):
+    assert client.get("/dumps/cqkg-" + "a" * 300 + ".nt").status_code == 404
+    assert client.get("/dumps/csv/" + "a" * 300 + ".csv").status_code == 404
 
 
 # -- The cache keeps digests, and counts them --

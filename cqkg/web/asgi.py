@@ -66,14 +66,15 @@ class AsgiApp:
         started = time.monotonic()  # one time limit covers the body's arrival, the wait for a worker and the query
         try:  # every body is read here, bounded, before a request may take a thread
             body = await self._body(scope, receive)
-        except Exception as error:  # too large or too slow: the rest of the body is not read, so the connection closes
-            return await _refuse(send, scope, _request_error(error))
+        except Exception as error:  # too large or too slow: unless it was read whole, the connection closes
+            return await _refuse(send, scope, _request_error(error), close=not isinstance(error, _DrainedBodyTooLarge))
         if scope["method"] not in BODILESS_METHODS:  # the body is whole now (perhaps sent chunked): say its length
             scope = _with_content_length(scope, len(body))
         if scope["path"] == "/healthz" and scope["method"] in ("GET", "HEAD"):
             return await self._health(scope, send)
         if not is_protocol_request(scope["path"], scope["method"]):
-            return await self.flask(scope, _replay(body, receive), _FileSender(send, scope["method"]))
+            receive = _replay(body, receive)
+            return await self.flask(scope, receive, _FileSender(send, receive, scope["method"]))
         await self._protocol(scope, receive, send, body, started)
 
     async def _protocol(self, scope, receive, send, body: bytes, started: float) -> None:
@@ -89,7 +90,7 @@ class AsgiApp:
         exchange = Exchange(self.endpoint, environ, started)
         exchange.plan()
         if exchange.delegate:
-            return await self.flask(scope, receive, _FileSender(send, scope["method"]))
+            return await self.flask(scope, receive, _FileSender(send, receive, scope["method"]))
         if exchange.response is None:
             try:
                 exchange.answered(await self.endpoint.answer_async(
@@ -111,12 +112,18 @@ class AsgiApp:
         await _send(send, "200", headers, b"" if scope["method"] == "HEAD" else body)
 
     async def _body(self, scope, receive) -> bytes:
-        """The request body, at most max_request_bytes, received within the query time limit."""
+        """The request body, at most max_request_bytes, received within the query time limit.
+
+        A body over the limit is still read (and dropped) up to twice the limit, so the
+        client, still sending, can read the 413 instead of a reset; a larger one is refused
+        at once and its connection closed.
+        """
         if scope["method"] in BODILESS_METHODS:
             return b""
         limit = self.settings.max_request_bytes
-        declared = next((value for name, value in scope["headers"] if name == b"content-length"), b"0")
-        if int(declared) > limit:
+        drain_limit = 2 * limit + 65536
+        declared = int(next((value for name, value in scope["headers"] if name == b"content-length"), b"0"))
+        if declared > drain_limit:
             raise RequestEntityTooLarge()
         chunks, size = [], 0
         async with asyncio.timeout(self.settings.query_timeout):
@@ -126,18 +133,26 @@ class AsgiApp:
                     raise RequestTimeout("the client closed the connection before sending the whole body")
                 chunk = message.get("body", b"")
                 size += len(chunk)
-                if size > limit:
+                if size > drain_limit:
                     raise RequestEntityTooLarge()
-                chunks.append(chunk)
+                if size <= limit:
+                    chunks.append(chunk)
                 if not message.get("more_body"):
-                    return b"".join(chunks)
+                    break
+        if size > limit:
+            raise _DrainedBodyTooLarge()
+        return b"".join(chunks)
+
+
+class _DrainedBodyTooLarge(RequestEntityTooLarge):
+    """A body over the limit that was read whole: the connection can carry the next request."""
 
 
 class _FileSender:
     """The ``send`` of a Flask response: when it names a file in X-Sendfile, the file's bytes follow its headers."""
 
-    def __init__(self, send, method: str):
-        self.send, self.method = send, method
+    def __init__(self, send, receive, method: str):
+        self.send, self.receive, self.method = send, receive, method
         self.path: str | None = None
         self.start = self.length = 0
 
@@ -168,16 +183,25 @@ class _FileSender:
         return {**message, "headers": [(name, value) for name, value in headers if name != b"x-sendfile"]}
 
     async def _stream(self) -> None:
-        """Send ``length`` bytes of the file from ``start``; uvicorn's send waits while the client's buffer is full."""
-        with open(self.path, "rb") as file:
-            file.seek(self.start)
-            remaining = self.length
-            while remaining > 0:
-                chunk = file.read(min(FILE_CHUNK_BYTES, remaining))
-                if not chunk:
-                    break  # the file shrank since Flask measured it: the client sees a short body and a closed connection
-                remaining -= len(chunk)
-                await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+        """Send ``length`` bytes of the file from ``start`` until the client hangs up.
+
+        uvicorn's send waits while the client's buffer is full, but returns at once, without
+        yielding, once the client is gone: the loop yields each chunk so the watcher can tell.
+        """
+        gone = asyncio.ensure_future(_disconnect(self.receive))
+        try:
+            with open(self.path, "rb") as file:
+                file.seek(self.start)
+                remaining = self.length
+                while remaining > 0 and not gone.done():
+                    chunk = file.read(min(FILE_CHUNK_BYTES, remaining))
+                    if not chunk:
+                        break  # the file shrank since Flask measured it: the client sees a short body and a closed connection
+                    remaining -= len(chunk)
+                    await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    await asyncio.sleep(0)
+        finally:
+            gone.cancel()
 
 
 class _TrackedSend:
@@ -197,10 +221,12 @@ def _with_content_length(scope: dict, size: int) -> dict:
     return {**scope, "headers": headers + [(b"content-length", str(size).encode("ascii"))]}
 
 
-async def _refuse(send, scope, error: Exception) -> None:
-    """Answer ``error`` with the JSON error body and CORS, and close the connection (a body may be left unread)."""
+async def _refuse(send, scope, error: Exception, close: bool = True) -> None:
+    """Answer ``error`` with the JSON error body and CORS; ``close`` the connection when a body may be left unread."""
     status, headers, body = error_parts(error)
-    headers += [("Content-Length", str(len(body))), ("Connection", "close"), *cors_headers(scope["method"], None)]
+    headers += [("Content-Length", str(len(body))), *cors_headers(scope["method"], None)]
+    if close:
+        headers.append(("Connection", "close"))
     await _send(send, str(status), headers, body)
 
 

@@ -27,8 +27,12 @@ def _dist() -> Path:
 
 def _send(name: str, mimetype: str, folder: Path | None = None):
     folder = folder or _dist()
-    if not (folder / name).is_file():
-        raise NotFound(f"{name} is not in the release folder; run `cqkg export`")
+    try:
+        present = (folder / name).is_file()
+    except OSError:  # a name longer than the file system allows (Python 3.11 raises ENAMETOOLONG)
+        present = False
+    if not present:
+        raise NotFound(f"{name[:100]} is not in the release folder; run `cqkg export`")
     response = send_from_directory(folder, name, mimetype=mimetype, conditional=True, etag=True, max_age=3600)
     response.vary.add("Accept")
     return response

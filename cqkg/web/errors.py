@@ -21,7 +21,7 @@ from cqkg.formats import best_offer
 
 log = logging.getLogger("cqkg")
 RETRY_AFTER_SECONDS = {429: "1", 503: "5"}
-PASSED_ON_HEADERS = ("Allow", "Retry-After")  # of an HTTP error's own headers, the ones a client needs
+PASSED_ON_HEADERS = ("Allow", "Retry-After", "Content-Range")  # of an HTTP error's own headers, the ones a client needs
 ERROR_TYPES = ("application/json", "text/html")  # JSON unless the client prefers HTML (a browser)
 
 
