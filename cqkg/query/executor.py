@@ -114,8 +114,8 @@ class InlinePool:
         self.worker = Worker(engine, LOCAL, (), isolated=False)
         self.isolated = False
 
-    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
-        """Answer ``request`` now (``deadline`` and ``disconnected`` are not enforced inline)."""
+    def execute(self, request: QueryRequest, deadline: float) -> QueryResponse:
+        """Answer ``request`` now (``deadline`` is not enforced inline)."""
         return answer(*self.worker.reply(request))
 
     def close(self) -> None:

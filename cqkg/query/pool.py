@@ -6,7 +6,7 @@ query runs in a worker process (``cqkg.query.executor``) and the caller watches 
 - **time**: one deadline covers the whole request, the wait for a worker included;
   past it the worker is killed (its CPU freed at once) and replaced;
 - **memory**: a worker whose resident memory passes the cap is killed (503);
-- **client gone**: when the caller reports its client has disconnected, the worker
+- **client gone**: when the caller reports its client has disconnected (``execute_async``), the worker
   is killed rather than left computing an answer nobody reads;
 - **fairness**: a query still running after ``long_after`` seconds has its worker
   moved to the lowest CPU priority (nice 19), so cheap queries on other workers
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -148,17 +149,16 @@ class WorkerPool:
         self.isolated = all(w.isolated for w in started)
         threading.Thread(target=self._retire_spares, name="cqkg-worker-reaper", daemon=True).start()
 
-    def execute(self, request: QueryRequest, deadline: float, disconnected=None) -> QueryResponse:
+    def execute(self, request: QueryRequest, deadline: float) -> QueryResponse:
         """Answer ``request`` before ``deadline`` (a ``time.monotonic()`` value).
 
-        ``disconnected`` is an optional callable telling whether the client has gone.
         Raises the engine's CqkgError, QueryTimeoutError, MemoryLimitError,
-        ClientGone, or EngineFailure when a worker dies.
+        or EngineFailure when a worker dies.
         """
         lane = self.local
         while True:
             worker = self._acquire(lane, deadline)
-            status, payload = self._run(lane, worker, request, deadline, disconnected)
+            status, payload = self._run(lane, worker, request, deadline)
             if status != "federate" or self.federation is None or lane is self.federation:
                 break
             lane = self.federation
@@ -262,50 +262,53 @@ class WorkerPool:
         return any(w.lane == lane.name and w.busy_since is not None and w.busy_since <= since
                    for w in list(self._workers))
 
-    def _run(self, lane: _Lane, worker: _Worker, request, deadline: float, disconnected) -> tuple:
+    def _run(self, lane: _Lane, worker: _Worker, request, deadline: float) -> tuple:
         started = worker.busy_since = time.monotonic()
         demoted = False
-        try:
+        with self._answering(lane, worker):
             worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
             while not worker.ready_to_read.poll(POLL_MILLISECONDS):
-                now = time.monotonic()
-                if now >= deadline:
-                    raise errors.QueryTimeoutError("query stopped at the time limit")
-                if self.memory_limit and _resident_bytes(worker.process.pid) > self.memory_limit:
-                    raise errors.MemoryLimitError(f"query stopped: it needed more than "
-                                                  f"{self.memory_limit / 2**20:,.0f} MiB of memory")
-                if disconnected is not None and disconnected():
-                    raise errors.ClientGone("the client disconnected; its query was stopped")
-                if not demoted and now - started > self.long_after:
-                    demoted = _demote(worker.process.pid)
+                demoted = self._check_limits(worker, started, deadline, demoted)
             reply = pickle.loads(worker.conn.recv_bytes())
-        except errors.CqkgError as error:
-            self._replace(lane, worker, type(error).__name__)
-            raise
-        except (EOFError, OSError):
-            self._replace(lane, worker, "worker died")
-            raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
         self._done(lane, worker, demoted)
         return reply
 
     async def _run_async(self, lane: _Lane, worker: _Worker, request, deadline: float, client_gone) -> tuple:
         started = worker.busy_since = time.monotonic()
-        try:
+        with self._answering(lane, worker):
             # A query is at most max_query_chars: the idle worker reads it at once, so this write does not stall the loop.
             worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
             demoted = await self._await_reply(worker, started, deadline, client_gone)
             reply = pickle.loads(worker.conn.recv_bytes())
+        self._done(lane, worker, demoted)
+        return reply
+
+    @contextlib.contextmanager
+    def _answering(self, lane: _Lane, worker: _Worker):
+        """While ``worker`` answers: a limit it broke or its death replaces it; an interruption kills it."""
+        try:
+            yield
         except errors.CqkgError as error:
             self._replace(lane, worker, type(error).__name__)
             raise
         except (EOFError, OSError):
             self._replace(lane, worker, "worker died")
             raise errors.EngineFailure("the query worker died while answering; it has been replaced") from None
-        except BaseException:  # the request's task was cancelled (the server is stopping): its worker may be mid-query
+        except BaseException:  # the request was cancelled (the server is stopping): its worker may be mid-query
             self._discard(lane, worker)
             raise
-        self._done(lane, worker, demoted)
-        return reply
+
+    def _check_limits(self, worker: _Worker, started: float, deadline: float, demoted: bool) -> bool:
+        """Raise if ``worker``'s query is past its deadline or memory cap; demote a long one. True once demoted."""
+        now = time.monotonic()
+        if now >= deadline:
+            raise errors.QueryTimeoutError("query stopped at the time limit")
+        if self.memory_limit and _resident_bytes(worker.process.pid) > self.memory_limit:
+            raise errors.MemoryLimitError(f"query stopped: it needed more than "
+                                          f"{self.memory_limit / 2**20:,.0f} MiB of memory")
+        if not demoted and now - started > self.long_after:
+            return _demote(worker.process.pid)
+        return demoted
 
     async def _await_reply(self, worker: _Worker, started: float, deadline: float, client_gone) -> bool:
         """Wait with the event loop until ``worker`` replies, checking its limits; True if it was demoted."""
@@ -317,19 +320,12 @@ class WorkerPool:
         os.set_blocking(fd, True)  # uvloop made it non-blocking; a reply is read whole, and the worker writes it at once
         try:
             while (why := await wakeup.next()) != "reply":
-                now = time.monotonic()
                 if why == "gone" or (watching is not None and watching.done()):
                     raise errors.ClientGone("the client disconnected; its query was stopped")
-                if now >= deadline:
-                    raise errors.QueryTimeoutError("query stopped at the time limit")
-                if self.memory_limit and _resident_bytes(worker.process.pid) > self.memory_limit:
-                    raise errors.MemoryLimitError(f"query stopped: it needed more than "
-                                                  f"{self.memory_limit / 2**20:,.0f} MiB of memory")
+                demoted = self._check_limits(worker, started, deadline, demoted)
                 if watching is None and client_gone is not None:
                     watching = asyncio.ensure_future(client_gone())
                     watching.add_done_callback(lambda _: wakeup.set("gone"))
-                if not demoted and now - started > self.long_after:
-                    demoted = _demote(worker.process.pid)
         finally:
             loop.remove_reader(fd)
             if watching is not None:
